@@ -1,0 +1,1 @@
+"""recordbot: schedule Tencent Cloud Live recordings from Slack."""
