@@ -1,0 +1,238 @@
+"""Every setting the bot reads, its environment name, default and check.
+
+`load_settings` collects every problem before failing, so a person starting the bot sees all of
+them in one message. No message, log line or repr ever contains a secret's value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_LIVE_ENDPOINT = "live.tencentcloudapi.com"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///recordbot.db"
+
+# Regions where CreateRecordTask is offered (API page, "Region" common parameter).
+RECORD_TASK_REGIONS = (
+    "ap-bangkok", "ap-guangzhou", "ap-hongkong", "ap-jakarta", "ap-mumbai", "ap-seoul",
+    "ap-singapore", "ap-tokyo", "eu-frankfurt", "na-ashburn", "na-siliconvalley", "na-toronto",
+    "sa-saopaulo",
+)
+
+# Push domains and app names are DNS-ish names; the full Tencent rules come with input hardening.
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_APP_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class ConfigError(Exception):
+    """Raised with every problem found; ``str()`` is the message shown at start-up."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"recordbot cannot start; fix these settings:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str = field(repr=False)
+    slack_signing_secret: str = field(repr=False)
+    slack_app_token: str | None = field(repr=False)
+    slack_api_url: str | None
+    host: str
+    port: int
+    tencent_secret_id: str = field(repr=False)
+    tencent_secret_key: str = field(repr=False)
+    tencent_region: str
+    live_endpoint: str  # host[:port] only; the scheme is separate
+    live_scheme: str  # "https", or "http" for a local emulator
+    live_timeout: int
+    push_domains: tuple[str, ...]
+    app_name: str
+    database_url: str = field(repr=False)  # may carry a password
+    default_timezone: str
+    log_level: str
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    @property
+    def default_push_domain(self) -> str:
+        return self.push_domains[0]
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line (the logging filter masks them)."""
+        values = [
+            self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+            self.tencent_secret_key, self.tencent_secret_id,
+        ]
+        password = make_url(self.database_url).password
+        if password:
+            values.append(str(password))
+        return [v for v in values if v and len(v) >= 4]
+
+
+def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int,
+         problems: list[str]) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        problems.append(f"{name} must be a whole number between {lo} and {hi}.")
+        return default
+    if not lo <= value <= hi:
+        problems.append(f"{name} must be between {lo} and {hi}.")
+    return value
+
+
+def _live_endpoint(raw: str, problems: list[str]) -> tuple[str, str]:
+    """`host` means HTTPS to that host; `http://host:port` means plain HTTP (local emulator)."""
+    raw = raw.strip() or DEFAULT_LIVE_ENDPOINT
+    if "://" in raw:
+        parsed = urlparse(raw)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path not in (
+            "", "/"
+        ):
+            problems.append(
+                "TENCENTCLOUD_LIVE_ENDPOINT must be a host such as live.tencentcloudapi.com, "
+                "or http://host:port for a local emulator."
+            )
+            return DEFAULT_LIVE_ENDPOINT, "https"
+        return parsed.netloc, parsed.scheme
+    if "/" in raw or " " in raw:
+        problems.append(
+            "TENCENTCLOUD_LIVE_ENDPOINT must be a host such as live.tencentcloudapi.com "
+            "(no path)."
+        )
+    return raw, "https"
+
+
+def normalise_database_url(raw: str) -> str:
+    """Accept the URLs people write and pick the async driver SQLAlchemy needs."""
+    url = make_url(raw)
+    if url.drivername == "sqlite":
+        url = url.set(drivername="sqlite+aiosqlite")
+    elif url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    problems: list[str] = []
+
+    def get(name: str, default: str = "") -> str:
+        return env.get(name, default).strip()
+
+    bot_token = get("SLACK_BOT_TOKEN")
+    if not bot_token:
+        problems.append(
+            "SLACK_BOT_TOKEN is missing (the bot token, xoxb-…, from OAuth & Permissions)."
+        )
+    elif not bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+
+    app_token = get("SLACK_APP_TOKEN") or None
+    if app_token and not app_token.startswith("xapp-"):
+        problems.append(
+            "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+            "(leave it unset for HTTP mode)."
+        )
+
+    signing_secret = get("SLACK_SIGNING_SECRET")
+    if not signing_secret and not app_token:
+        problems.append(
+            "SLACK_SIGNING_SECRET is missing (Basic Information → Signing Secret); "
+            "HTTP mode needs it to verify requests from Slack."
+        )
+
+    slack_api_url = get("SLACK_API_URL") or None
+    if slack_api_url:
+        parsed = urlparse(slack_api_url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            problems.append("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/.")
+        elif not slack_api_url.endswith("/"):
+            slack_api_url += "/"
+
+    port = _int(env, "PORT", 3000, 1, 65535, problems)
+    host = get("HOST", "0.0.0.0")
+
+    secret_id = get("TENCENTCLOUD_SECRET_ID")
+    secret_key = get("TENCENTCLOUD_SECRET_KEY")
+    if not secret_id:
+        problems.append("TENCENTCLOUD_SECRET_ID is missing (CAM → API keys).")
+    if not secret_key:
+        problems.append("TENCENTCLOUD_SECRET_KEY is missing (CAM → API keys).")
+    for name in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"):
+        if " " in env.get(name, "").strip():
+            problems.append(f"{name} must not contain spaces.")
+
+    region = get("TENCENTCLOUD_REGION", "ap-guangzhou")
+    if region not in RECORD_TASK_REGIONS:
+        problems.append(
+            f"TENCENTCLOUD_REGION={region!r} does not offer recording tasks; use one of "
+            + ", ".join(RECORD_TASK_REGIONS) + "."
+        )
+
+    endpoint, scheme = _live_endpoint(env.get("TENCENTCLOUD_LIVE_ENDPOINT", ""), problems)
+    timeout = _int(env, "TENCENTCLOUD_TIMEOUT", 10, 1, 120, problems)
+
+    domains = tuple(d.strip() for d in get("LIVE_PUSH_DOMAIN").split(",") if d.strip())
+    if not domains:
+        problems.append(
+            "LIVE_PUSH_DOMAIN is missing (your push domain, e.g. 12345.livepush.myqcloud.com; "
+            "a comma-separated list offers a choice)."
+        )
+    for d in domains:
+        if not _DOMAIN_RE.match(d):
+            problems.append(f"LIVE_PUSH_DOMAIN entry {d!r} is not a domain name.")
+
+    app_name = get("LIVE_APP_NAME", "live")
+    if not _APP_RE.match(app_name):
+        problems.append("LIVE_APP_NAME may use letters, digits, _ and - (1–64 characters).")
+
+    database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        database_url = normalise_database_url(database_url)
+    except ArgumentError:
+        problems.append("DATABASE_URL is not a database URL (e.g. sqlite:///recordbot.db).")
+
+    tz_name = get("DEFAULT_TIMEZONE", "UTC")
+    try:
+        ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"DEFAULT_TIMEZONE={tz_name!r} is not an IANA zone such as Asia/Shanghai.")
+
+    log_level = get("LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
+
+    if problems:
+        raise ConfigError(problems)
+    return Settings(
+        slack_bot_token=bot_token,
+        slack_signing_secret=signing_secret,
+        slack_app_token=app_token,
+        slack_api_url=slack_api_url,
+        host=host,
+        port=port,
+        tencent_secret_id=secret_id,
+        tencent_secret_key=secret_key,
+        tencent_region=region,
+        live_endpoint=endpoint,
+        live_scheme=scheme,
+        live_timeout=timeout,
+        push_domains=domains,
+        app_name=app_name,
+        database_url=database_url,
+        default_timezone=tz_name,
+        log_level=log_level,
+    )
