@@ -1,0 +1,136 @@
+"""The bot's port to Tencent Live, over the SDK's async LiveClient.
+
+Each failure is classified by what it means for the recording:
+- ``TencentRejected``: Tencent answered with an error code, so no task was created;
+- ``OutcomeUnknown``: the answer never arrived or could not be read (network error, timeout,
+  HTTP 5xx, garbled body, or a success without a TaskId), so a task may exist.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+import httpx
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.live.v20180801 import models
+from tencentcloud.live.v20180801.live_client_async import LiveClient
+
+log = logging.getLogger(__name__)
+
+# Codes the SDK itself raises when no usable answer came back from Tencent.
+_TRANSPORT_CODES = {"ClientNetworkError", "ServerNetworkError"}
+
+
+@dataclass(frozen=True)
+class RecordTaskSpec:
+    stream_name: str
+    domain_name: str
+    app_name: str
+    start_time: int  # Unix seconds
+    end_time: int
+    stream_type: int = 0  # 0 live push, 1 mixed stream
+    template_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CreatedTask:
+    task_id: str
+    request_id: str
+
+
+class LiveApiError(Exception):
+    code: str
+    message: str
+    request_id: str | None
+
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+class TencentRejected(LiveApiError):
+    """Tencent answered with an error: the operation did not happen."""
+
+
+class OutcomeUnknown(LiveApiError):
+    """No readable answer: the operation may or may not have happened."""
+
+
+class LiveApi(Protocol):
+    async def create_record_task(self, spec: RecordTaskSpec) -> CreatedTask: ...
+
+    async def close(self) -> None: ...
+
+
+def _short(text: object, limit: int = 300) -> str:
+    s = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+class TencentLiveApi:
+    """LiveApi over ``tencentcloud.live.v20180801.live_client_async.LiveClient``."""
+
+    def __init__(
+        self,
+        secret_id: str,
+        secret_key: str,
+        region: str,
+        endpoint: str,
+        scheme: str = "https",
+        timeout: int = 10,
+    ) -> None:
+        # protocol must be given to the constructor: the SDK copies it into `scheme` there.
+        http_profile = HttpProfile(protocol=scheme, endpoint=endpoint, reqTimeout=timeout)
+        profile = ClientProfile(httpProfile=http_profile, language="en-US")
+        self._client = LiveClient(credential.Credential(secret_id, secret_key), region, profile)
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def create_record_task(self, spec: RecordTaskSpec) -> CreatedTask:
+        req = models.CreateRecordTaskRequest()
+        req.StreamName = spec.stream_name
+        req.DomainName = spec.domain_name
+        req.AppName = spec.app_name
+        req.StartTime = spec.start_time
+        req.EndTime = spec.end_time
+        req.StreamType = spec.stream_type
+        if spec.template_id is not None:
+            req.TemplateId = spec.template_id
+        resp = await self._call(self._client.CreateRecordTask, req)
+        if not resp.TaskId:
+            # The SDK skips error parsing for an unexpected Content-Type and hands back an empty
+            # model; a missing TaskId means we do not know what happened.
+            raise OutcomeUnknown(
+                "NoTaskId",
+                "Tencent's answer carried no TaskId, so the bot cannot tell whether the task "
+                "was created.",
+                resp.RequestId,
+            )
+        return CreatedTask(task_id=resp.TaskId, request_id=resp.RequestId or "")
+
+    async def _call(self, method, req):  # type: ignore[no-untyped-def]
+        try:
+            return await method(req)
+        except TencentCloudSDKException as e:
+            code = e.get_code() or "UnknownError"
+            if code in _TRANSPORT_CODES:
+                raise OutcomeUnknown(code, _short(e.get_message()), e.get_request_id()) from e
+            raise TencentRejected(code, _short(e.get_message()), e.get_request_id()) from e
+        except httpx.TimeoutException as e:
+            raise OutcomeUnknown("Timeout", "Tencent did not answer in time.") from e
+        except httpx.TransportError as e:
+            raise OutcomeUnknown("ClientNetworkError", _short(e) or type(e).__name__) from e
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+            raise OutcomeUnknown(
+                "MalformedResponse", f"Tencent's answer could not be read ({type(e).__name__})."
+            ) from e
