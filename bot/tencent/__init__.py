@@ -1,0 +1,1 @@
+"""Tencent Live: the LiveApi port, error catalogue, and the local emulator."""
