@@ -1,0 +1,1 @@
+"""Recording use cases and the rules Tencent applies to a recording window."""

@@ -1,0 +1,224 @@
+"""Schedule a recording: understand the request, check Tencent's rules, persist, call, report.
+
+Slack-free: the listener turns a slash command or modal into a ``RecordRequest``, the service
+produces a ``Plan`` (or a ``PlanError`` that names the field at fault) and then runs it,
+telling a ``Presenter`` what to show at each step.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.recording.rules import WindowRuleError, check_window
+from bot.store import Recording, RecordingStore, State
+from bot.tencent.errors import advice_for
+from bot.tencent.live_api import LiveApi, OutcomeUnknown, RecordTaskSpec, TencentRejected
+from bot.timeparse import RecordingWindow, TimeParseError, parse_window
+
+log = logging.getLogger(__name__)
+
+# Tencent stream names: letters, digits, '_' and '-'; the full rules arrive with input hardening.
+STREAM_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+APP_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    team_id: str
+    channel_id: str
+    user_id: str
+    stream: str
+    when_text: str
+    domain: str
+    app: str
+    template_id: int | None = None
+    stream_type: int = 0
+    raw_text: str = ""
+    source: str = "command"
+
+
+@dataclass(frozen=True)
+class Plan:
+    request: RecordRequest
+    window: RecordingWindow
+    start: datetime
+    end: datetime
+    zone: str
+    zone_note: str | None = None  # e.g. why the default zone was used
+
+
+class PlanError(Exception):
+    """The request cannot be carried out as written; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: State  # CREATED, FAILED (Tencent said no) or UNKNOWN (no readable answer)
+    task_id: str | None = None
+    code: str | None = None
+    message: str | None = None
+    request_id: str | None = None
+    meaning: str | None = None
+    hint: str | None = None
+
+    @property
+    def task_exists(self) -> bool | None:
+        """True, False, or None when nobody knows yet."""
+        return {State.CREATED: True, State.FAILED: False}.get(self.state)
+
+
+class Presenter(Protocol):
+    """Where the service reports: the Slack adapter posts a root message and thread replies."""
+
+    async def show_request(self, plan: Plan) -> str | None:
+        """Show what was understood; returns a reference (the root message ts) if any."""
+
+    async def show_outcome(self, plan: Plan, root: str | None, outcome: Outcome) -> None: ...
+
+
+def validate_names(stream: str, app: str) -> None:
+    if not STREAM_RE.match(stream):
+        raise PlanError(
+            "stream",
+            f"`{stream[:80]}` is not a valid stream name: use letters, digits, `_` and `-` "
+            "(up to 256 characters), e.g. `livetest`.",
+        )
+    if not APP_RE.match(app):
+        raise PlanError(
+            "app",
+            f"`{app[:80]}` is not a valid app name: use letters, digits, `_` and `-` "
+            "(up to 64 characters); the default is `live`.",
+        )
+
+
+def plan_recording(
+    request: RecordRequest, now: datetime, zone_note: str | None = None
+) -> Plan:
+    """Parse the window in the zone of ``now`` and check Tencent's rules. Pure: no I/O."""
+    validate_names(request.stream, request.app)
+    if not request.when_text.strip():
+        raise PlanError(
+            "when",
+            "Say when to record, with a start and an end — e.g. `tomorrow 8pm to 10pm` or "
+            "`明天晚上8点到10点`.",
+        )
+    try:
+        window = parse_window(request.when_text, now)
+    except TimeParseError as e:
+        raise PlanError("when", str(e)) from e
+    if window.end is None:
+        raise PlanError(
+            "when",
+            f"I understood only a start ({window.description}), and a recording needs an end "
+            "too. Add one — e.g. `tomorrow 8pm to 10pm`, `tomorrow 8pm for 2 hours` or "
+            "`明天晚上8点到10点`.",
+        )
+    try:
+        check_window(window.start, window.end, now)
+    except WindowRuleError as e:
+        raise PlanError("when", e.message) from e
+    return Plan(
+        request=request,
+        window=window,
+        start=window.start,
+        end=window.end,
+        zone=window.zone,
+        zone_note=zone_note,
+    )
+
+
+class RecordingService:
+    def __init__(
+        self,
+        live: LiveApi,
+        store: RecordingStore,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.live = live
+        self.store = store
+        self.clock = clock
+
+    def now_in(self, zone: ZoneInfo) -> datetime:
+        return self.clock().astimezone(zone)
+
+    async def schedule(self, plan: Plan, presenter: Presenter) -> Outcome:
+        """Persist, show, call Tencent, persist the outcome, show it. Never raises for Tencent."""
+        req = plan.request
+        row = await self.store.add(
+            Recording(
+                team_id=req.team_id,
+                channel_id=req.channel_id,
+                requester_id=req.user_id,
+                source=req.source,
+                raw_text=req.raw_text,
+                timezone=plan.zone,
+                start_time=plan.start.astimezone(UTC),
+                end_time=plan.end.astimezone(UTC),
+                stream_name=req.stream,
+                domain_name=req.domain,
+                app_name=req.app,
+                template_id=req.template_id,
+                stream_type=req.stream_type,
+                state=State.ACCEPTED.value,
+            )
+        )
+        root = await presenter.show_request(plan)
+        if root:
+            await self.store.update(row.id, root_ts=root)
+        outcome = await self._create(plan)
+        await self.store.update(
+            row.id,
+            state=outcome.state.value,
+            task_id=outcome.task_id,
+            error_code=outcome.code,
+            error_message=outcome.message,
+            request_id=outcome.request_id,
+        )
+        await presenter.show_outcome(plan, root, outcome)
+        return outcome
+
+    async def _create(self, plan: Plan) -> Outcome:
+        req = plan.request
+        # A window already under way records from now; Tencent wants StartTime ≤ EndTime only.
+        start = max(int(plan.start.timestamp()), int(self.clock().timestamp()))
+        spec = RecordTaskSpec(
+            stream_name=req.stream,
+            domain_name=req.domain,
+            app_name=req.app,
+            start_time=start,
+            end_time=int(plan.end.timestamp()),
+            stream_type=req.stream_type,
+            template_id=req.template_id,
+        )
+        try:
+            created = await self.live.create_record_task(spec)
+        except TencentRejected as e:
+            return self._failure(State.FAILED, e)
+        except OutcomeUnknown as e:
+            log.warning("CreateRecordTask outcome unknown: %s", e.code)
+            return self._failure(State.UNKNOWN, e)
+        log.info("created record task %s for %s", created.task_id, req.stream)
+        return Outcome(State.CREATED, task_id=created.task_id, request_id=created.request_id)
+
+    @staticmethod
+    def _failure(state: State, e: TencentRejected | OutcomeUnknown) -> Outcome:
+        advice = advice_for(e.code)
+        return Outcome(
+            state,
+            code=e.code,
+            message=e.message,
+            request_id=e.request_id,
+            meaning=advice.meaning,
+            hint=advice.hint,
+        )
