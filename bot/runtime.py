@@ -1,0 +1,67 @@
+"""What the running bot holds: settings, store, Tencent client, service, background work.
+
+Built once at start; ``start()`` prepares the database and warms the time parser before the
+bot reports ready, ``close()`` waits for in-flight requests and releases connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.config import Settings
+from bot.recording.service import RecordingService
+from bot.store import RecordingStore
+from bot.tencent.live_api import LiveApi, TencentLiveApi
+from bot.timeparse import warm_up
+from bot.work import BackgroundWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: RecordingStore
+    live: LiveApi
+    service: RecordingService
+    work: BackgroundWork = field(default_factory=BackgroundWork)
+    ready: bool = False
+
+    async def start(self) -> None:
+        await self.store.create_schema()
+        # The first Chinese/English parse loads dateparser's data; do it before reporting ready.
+        await asyncio.to_thread(warm_up)
+        self.ready = True
+        log.info("recordbot ready")
+
+    async def close(self) -> None:
+        self.ready = False
+        await self.work.drain()
+        await self.live.close()
+        await self.store.close()
+
+
+def build_runtime(
+    settings: Settings,
+    live: LiveApi | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Runtime:
+    store = RecordingStore.from_url(settings.database_url)
+    live = live or TencentLiveApi(
+        secret_id=settings.tencent_secret_id,
+        secret_key=settings.tencent_secret_key,
+        region=settings.tencent_region,
+        endpoint=settings.live_endpoint,
+        scheme=settings.live_scheme,
+        timeout=settings.live_timeout,
+    )
+    return Runtime(
+        settings=settings,
+        store=store,
+        live=live,
+        service=RecordingService(live, store, clock),
+    )

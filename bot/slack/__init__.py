@@ -1,0 +1,1 @@
+"""Slack adapter: the Bolt app, its listeners by surface, and the Block Kit it renders."""

@@ -1,0 +1,39 @@
+"""The Bolt AsyncApp, wired to the runtime. One app serves HTTP mode and Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from bot.slack import listeners
+from bot.slack.zones import UserZones
+
+log = logging.getLogger(__name__)
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+def build_app(rt: Runtime) -> AsyncApp:
+    settings = rt.settings
+    client = AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url or SLACK_API_URL
+    )
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        # Socket Mode envelopes are authenticated by the xapp- connection, not signatures.
+        request_verification_enabled=not settings.socket_mode,
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt.AsyncApp"),
+    )
+
+    @app.error
+    async def on_error(error: Exception, body: dict) -> None:
+        log.error("unhandled error in a listener: %s (%s)", type(error).__name__,
+                  body.get("type") or body.get("command"), exc_info=error)
+
+    listeners.register(app, rt, UserZones(client, settings.default_timezone))
+    return app

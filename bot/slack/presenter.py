@@ -1,0 +1,71 @@
+"""Shows a recording's progress in Slack: a root message in the channel, replies in its thread.
+
+When the bot may not post in the channel (private channel, DM), everything goes to the
+command's response_url instead, with how to invite the bot — nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.recording.service import Outcome, Plan
+from bot.slack.blocks import outcome_message, request_message
+
+log = logging.getLogger(__name__)
+
+Respond = Callable[..., Awaitable[object]]
+
+NOT_A_MEMBER = ("not_in_channel", "channel_not_found", "is_archived", "restricted_action")
+
+
+class SlackPresenter:
+    def __init__(self, client: AsyncWebClient, channel_id: str, respond: Respond | None) -> None:
+        self._client = client
+        self._channel = channel_id
+        self._respond = respond
+        self._fallback_reason: str | None = None
+
+    async def show_request(self, plan: Plan) -> str | None:
+        msg = request_message(plan)
+        try:
+            resp = await self._client.chat_postMessage(channel=self._channel, **msg)
+            return str(resp["ts"])
+        except SlackApiError as e:
+            error = str(e.response.get("error"))
+            log.warning("chat.postMessage failed in %s: %s", self._channel, error)
+            self._fallback_reason = error
+            await self._private(msg, first=True)
+            return None
+
+    async def show_outcome(self, plan: Plan, root: str | None, outcome: Outcome) -> None:
+        msg = outcome_message(plan, outcome)
+        if root:
+            try:
+                await self._client.chat_postMessage(channel=self._channel, thread_ts=root, **msg)
+                return
+            except SlackApiError as e:
+                log.warning("thread reply failed in %s: %s", self._channel, e.response.get("error"))
+        await self._private(msg)
+
+    async def _private(self, msg: dict, first: bool = False) -> None:
+        if self._respond is None:
+            log.error("no way to reach the user in %s; the outcome is only in the store",
+                      self._channel)
+            return
+        if first and self._fallback_reason in NOT_A_MEMBER:
+            note = (
+                ":information_source: I can't post in this channel "
+                f"(`{self._fallback_reason}`). Invite me with `/invite @recordbot` to get the "
+                "root message and thread here; until then I answer only to you."
+            )
+            msg = {**msg, "text": note + "\n" + msg["text"],
+                   "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": note}},
+                              *msg["blocks"]]}
+        try:
+            await self._respond(response_type="ephemeral", replace_original=False, **msg)
+        except Exception as e:
+            log.error("response_url post failed: %s", type(e).__name__)

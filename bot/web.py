@@ -1,0 +1,44 @@
+"""The ASGI application for HTTP mode: Slack at POST /slack/events, GET /healthz.
+
+Served by uvicorn (see bot.cli), not Bolt's development server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.runtime import Runtime
+from bot.slack.app import build_app
+
+
+def create_web_app(rt: Runtime) -> Starlette:
+    handler = AsyncSlackRequestHandler(build_app(rt))
+
+    async def slack_events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"ready": rt.ready}, status_code=200 if rt.ready else 503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await rt.start()
+        try:
+            yield
+        finally:
+            await rt.close()
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
