@@ -1,0 +1,88 @@
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+GOOD = {
+    "SLACK_BOT_TOKEN": "xoxb-1-abcdefgh",
+    "SLACK_SIGNING_SECRET": "signing-secret-value",
+    "TENCENTCLOUD_SECRET_ID": "AKIDexampleexample",
+    "TENCENTCLOUD_SECRET_KEY": "tencent-secret-key-value",
+    "LIVE_PUSH_DOMAIN": "push.example.com",
+}
+
+
+def test_defaults_for_a_minimal_http_setup():
+    s = load_settings(GOOD)
+    assert not s.socket_mode
+    assert s.port == 3000
+    assert s.tencent_region == "ap-guangzhou"
+    assert (s.live_endpoint, s.live_scheme) == ("live.tencentcloudapi.com", "https")
+    assert s.push_domains == ("push.example.com",)
+    assert s.app_name == "live"
+    assert s.database_url.startswith("sqlite+aiosqlite:///")
+    assert s.default_timezone == "UTC"
+
+
+def test_every_missing_setting_is_named_in_one_message():
+    with pytest.raises(ConfigError) as err:
+        load_settings({})
+    text = str(err.value)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "TENCENTCLOUD_SECRET_ID",
+                 "TENCENTCLOUD_SECRET_KEY", "LIVE_PUSH_DOMAIN"):
+        assert name in text
+    assert len(err.value.problems) == 5
+
+
+def test_malformed_settings_are_named_without_printing_secrets():
+    env = {
+        **GOOD,
+        "SLACK_BOT_TOKEN": "xoxp-user-token-secret",
+        "SLACK_APP_TOKEN": "not-an-app-token-secret",
+        "PORT": "http",
+        "TENCENTCLOUD_REGION": "mars-1",
+        "TENCENTCLOUD_LIVE_ENDPOINT": "ftp://x/y",
+        "DEFAULT_TIMEZONE": "Mars/Olympus",
+        "LIVE_PUSH_DOMAIN": "push.example.com, not a domain",
+    }
+    with pytest.raises(ConfigError) as err:
+        load_settings(env)
+    text = str(err.value)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PORT", "TENCENTCLOUD_REGION",
+                 "TENCENTCLOUD_LIVE_ENDPOINT", "DEFAULT_TIMEZONE", "LIVE_PUSH_DOMAIN"):
+        assert name in text
+    for secret in ("xoxp-user-token-secret", "not-an-app-token-secret",
+                   "tencent-secret-key-value", "signing-secret-value"):
+        assert secret not in text
+
+
+def test_socket_mode_does_not_need_a_signing_secret():
+    env = {**GOOD, "SLACK_APP_TOKEN": "xapp-1-abc"}
+    del env["SLACK_SIGNING_SECRET"]
+    assert load_settings(env).socket_mode
+
+
+def test_plain_http_endpoint_for_a_local_emulator():
+    s = load_settings({**GOOD, "TENCENTCLOUD_LIVE_ENDPOINT": "http://127.0.0.1:8099"})
+    assert (s.live_endpoint, s.live_scheme) == ("127.0.0.1:8099", "http")
+    s = load_settings({**GOOD, "TENCENTCLOUD_LIVE_ENDPOINT": "live.intl.tencentcloudapi.com"})
+    assert (s.live_endpoint, s.live_scheme) == ("live.intl.tencentcloudapi.com", "https")
+
+
+def test_several_push_domains_first_is_default_and_urls_are_normalised():
+    s = load_settings({
+        **GOOD,
+        "LIVE_PUSH_DOMAIN": "a.example.com, b.example.com",
+        "DATABASE_URL": "postgresql://bot:pw-secret@db/recordbot",
+        "SLACK_API_URL": "http://127.0.0.1:9/api",
+    })
+    assert s.default_push_domain == "a.example.com"
+    assert s.push_domains == ("a.example.com", "b.example.com")
+    assert s.database_url.startswith("postgresql+psycopg://")
+    assert s.slack_api_url == "http://127.0.0.1:9/api/"
+    assert "pw-secret" in s.secrets()
+
+
+def test_repr_hides_secrets():
+    text = repr(load_settings(GOOD))
+    for secret in ("xoxb-1-abcdefgh", "signing-secret-value", "tencent-secret-key-value"):
+        assert secret not in text
