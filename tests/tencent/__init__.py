@@ -1,0 +1,1 @@
+"""Tests of the Tencent Live API emulator, driven through the real SDK."""
