@@ -289,15 +289,16 @@ class _SlackHttp:
     async def api_call(self, request: web.Request) -> web.Response:
         received_at = time.time()
         method = request.match_info["method"]
+        token = _bearer_token(request)
         try:
             params, raw_body = await _read_params(request)
         except ValueError as error:
             params, raw_body = {}, ""
             answer = ApiAnswer({"ok": False, "error": "invalid_json", "detail": str(error)})
         else:
-            token = _bearer_token(request) or params.pop("token", None)
+            token = token or params.pop("token", None)
             answer = self._answer(method, params, token, _public_base(request, method))
-        self._record(request, method, params, raw_body, received_at, answer)
+        self._record(request, method, params, raw_body, received_at, answer, token)
         return web.json_response(answer.body, status=answer.status, headers=answer.headers)
 
     def _answer(
@@ -338,13 +339,14 @@ class _SlackHttp:
         raw_body: str,
         received_at: float,
         answer: ApiAnswer,
+        token: str | None = None,
     ) -> None:
         self._workspace.record(
             RecordedCall(
                 method=method,
                 params=params,
                 headers={k.lower(): v for k, v in request.headers.items()},
-                token=_bearer_token(request) or None,
+                token=token,
                 received_at=received_at,
                 path=request.path,
                 raw_body=raw_body,

@@ -48,6 +48,7 @@ class SocketModeServer:
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._envelope_numbers = itertools.count(1)
+        self._accepted = 0
 
     # -- what the app sees -----------------------------------------------------------------------
 
@@ -61,7 +62,9 @@ class SocketModeServer:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """The websocket endpoint: greet, then route acks back to whoever sent the envelope."""
-        if request.query.get("ticket") not in self._tickets:
+        with self._state:
+            known_ticket = request.query.get("ticket") in self._tickets
+        if not known_ticket:
             raise web.HTTPUnauthorized(text="unknown Socket Mode ticket")
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
@@ -87,6 +90,7 @@ class SocketModeServer:
     def _add_connection(self, socket: web.WebSocketResponse) -> None:
         with self._state:
             self._connections.append(socket)
+            self._accepted += 1
             self._state.notify_all()
 
     def _remove_connection(self, socket: web.WebSocketResponse) -> None:
@@ -114,6 +118,12 @@ class SocketModeServer:
     def connection_count(self) -> int:
         with self._state:
             return sum(1 for s in self._connections if not s.closed)
+
+    @property
+    def accepted_count(self) -> int:
+        """Connections accepted since the fake started, open or not (reconnects add to it)."""
+        with self._state:
+            return self._accepted
 
     @property
     def acks(self) -> list[dict[str, Any]]:

@@ -256,6 +256,7 @@ class WebApi:
         return {"ok": True, "view": self._ws.store_view(self._new_view(request))}
 
     def _views_push(self, request: ApiRequest) -> dict[str, Any]:
+        """Stores the pushed view; per-user view stacks are not modelled (no previous_view_id)."""
         self._exchange_trigger(request)
         return {"ok": True, "view": self._ws.store_view(self._new_view(request))}
 

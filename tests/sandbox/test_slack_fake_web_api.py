@@ -4,6 +4,7 @@ import json
 import threading
 
 import pytest
+from aiohttp import web
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -11,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.background import BackgroundServer
 from bot.sandbox import SlackFake
 
 MODAL = {
@@ -251,3 +253,38 @@ def test_reset_forgets_history_but_keeps_configuration(fake: SlackFake) -> None:
 def test_unmodelled_methods_are_recorded_and_answered_ok(fake: SlackFake) -> None:
     assert sync_client(fake).reactions_add(channel="C", timestamp="1.2", name="tada")["ok"]
     assert fake.calls("reactions.add")[0].params["name"] == "tada"
+
+
+def test_conversation_history_and_replies_read_what_was_posted(fake: SlackFake) -> None:
+    client = sync_client(fake)
+    root = client.chat_postMessage(channel="C0REC", text="root")
+    client.chat_postMessage(channel="C0REC", text="reply", thread_ts=root["ts"])
+    client.chat_postMessage(channel="C0REC", text="later root")
+
+    history = client.conversations_history(channel="C0REC")["messages"]
+    assert [m["text"] for m in history] == ["later root", "root"]
+    replies = client.conversations_replies(channel="C0REC", ts=root["ts"])["messages"]
+    assert [m["text"] for m in replies] == ["root", "reply"]
+
+
+def test_the_fake_can_be_mounted_under_a_prefix_in_another_server() -> None:
+    fake = SlackFake()
+    outer = web.Application()
+    outer.add_subapp("/slack", fake.create_app())
+    with BackgroundServer(outer) as server:
+        fake.set_base_url(f"{server.base_url}/slack")
+        client = sync_client(fake)
+
+        assert client.auth_test()["user_id"] == fake.bot_user_id
+        url = client.apps_connections_open(app_token=fake.app_token)["url"]
+        assert url.startswith(f"ws://127.0.0.1:{server.port}/slack/socket-mode/link?ticket=")
+        WebhookClient(fake.response_url("k")).send(text="mounted")
+        assert fake.responses("k") == [{"text": "mounted"}]
+
+
+def test_a_token_in_the_body_is_accepted_and_recorded(fake: SlackFake) -> None:
+    anonymous = WebClient(base_url=fake.api_url)
+    assert anonymous.api_call("auth.test", data={"token": fake.bot_token})["ok"]
+    [call] = fake.calls("auth.test")
+    assert call.token == fake.bot_token
+    assert "token" not in call.params
