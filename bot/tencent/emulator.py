@@ -164,7 +164,10 @@ def canonical_request(
     payload: bytes,
 ) -> str:
     """The canonical request of TC3: the query only counts for GET, header values are trimmed
-    and lower-cased, and the payload hash is over the bytes exactly as they travelled."""
+    and lower-cased, and the payload hash is over the bytes exactly as they travelled.
+
+    ``headers`` must answer lower-case names (aiohttp's case-insensitive headers do).
+    """
     canonical_headers = "".join(
         f"{name}:{headers.get(name, '').strip().lower()}\n" for name in signed_headers
     )
@@ -497,8 +500,8 @@ class LiveState:
             if params.get(key)
         }
         with self._lock:
-            matching = [
-                t for t in sorted(self._tasks.values(), key=lambda t: t.seq)
+            matching = [  # the dict keeps insertion order, which is seq order
+                t for t in self._tasks.values()
                 if t.seq > after and not t.deleted and start <= t.start_time
                 and t.end_time <= end
                 and all(getattr(t, attr) == value for attr, value in filters.items())
@@ -888,12 +891,17 @@ class LiveEmulator:
         page_size: int = DEFAULT_PAGE_SIZE,
         templates: Iterable[Mapping[str, Any]] = DEFAULT_TEMPLATES,
         port: int = 0,
+        max_logged: int | None = None,
     ) -> None:
+        """``max_logged`` bounds the request log (oldest entries go first) for long benchmarks;
+        ``port`` 0 picks a free port at ``start()``."""
         self._credentials = dict(credentials or {DEFAULT_SECRET_ID: DEFAULT_SECRET_KEY})
         self.clock = clock
-        self.state = LiveState(templates, page_size)
+        self.state = LiveState(templates)
+        self.page_size = page_size
         self._faults = _FaultPlan()
-        self._log: list[RecordedRequest] = []
+        self._log: deque[RecordedRequest] = deque(maxlen=max_logged)
+        self._answered = 0  # requests logged since the last clear, including any dropped
         self._log_changed = threading.Condition()
         self._requested_port = port
         self._server: BackgroundServer | None = None
@@ -922,6 +930,8 @@ class LiveEmulator:
 
     @property
     def templates(self) -> list[dict[str, Any]]:
+        """The record templates (``RecordTemplateInfo`` dicts, see ``record_template``); a copy,
+        so assign the property to change them."""
         return self.state.templates
 
     @templates.setter
@@ -979,13 +989,14 @@ class LiveEmulator:
         """Block until ``count`` requests are logged: for replies that finish after the client
         gave up (delays, dropped connections)."""
         with self._log_changed:
-            if not self._log_changed.wait_for(lambda: len(self._log) >= count, timeout):
-                raise TimeoutError(f"{len(self._log)} requests logged, expected {count}")
+            if not self._log_changed.wait_for(lambda: self._answered >= count, timeout):
+                raise TimeoutError(f"{self._answered} requests logged, expected {count}")
             return list(self._log)
 
     def clear_requests(self) -> None:
         with self._log_changed:
             self._log.clear()
+            self._answered = 0
 
     def reset(self) -> None:
         """Forget tasks, faults and the request log (templates and credentials stay)."""
@@ -1064,8 +1075,9 @@ class LiveEmulator:
                      received_at=self.clock())
 
     def _admit(self, call: _Call) -> tuple[ActionSpec, Params]:
-        """Everything that happens before an action runs, in the gateway's order: protocol,
-        signature, version, action, region, then the parameters."""
+        """Everything that happens before an action runs: protocol, signature, version, action,
+        region, then the parameters. (Tencent does not document its order; this one makes sure
+        an unsigned request learns nothing about the API.)"""
         if call.method not in ("GET", "POST"):
             raise ApiError(Code.UNSUPPORTED_PROTOCOL, "Only GET and POST requests are supported.")
         self._authenticate(call)
@@ -1078,7 +1090,10 @@ class LiveEmulator:
         return spec, params
 
     def _authenticate(self, call: _Call) -> None:
-        """TC3-HMAC-SHA256 verification in Tencent's order; sets ``call.verified``."""
+        """TC3-HMAC-SHA256 verification (reference notes §3); sets ``call.verified``.
+
+        Cheap structural checks come first so that each failure gets its own precise code.
+        """
         auth = parse_authorization(call.headers.get("Authorization"))
         timestamp = _timestamp(call.headers.get("X-TC-Timestamp"))
         if abs(self.clock() - timestamp) > MAX_CLOCK_SKEW:
@@ -1171,6 +1186,7 @@ class LiveEmulator:
         )
         with self._log_changed:
             self._log.append(entry)
+            self._answered += 1
             self._log_changed.notify_all()
 
 
@@ -1279,7 +1295,8 @@ def _client_gone(request: web.Request) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve the emulator on 127.0.0.1 in the foreground, for manual use with the SDK or curl."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="Serve the Tencent Live API emulator on 127.0.0.1 (for manual use).")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--secret-id", default=DEFAULT_SECRET_ID)
     parser.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)

@@ -223,3 +223,16 @@ def test_other_credentials_can_be_configured(clock: ShiftableClock) -> None:
         assert client.CreateRecordTask(create_request()).TaskId
         assert _sdk_error(live, secret_id="AKIDone", secret_key="key-two").get_code() == (
             "AuthFailure.SignatureFailure")
+
+
+def test_unsigned_payload_is_verified_without_the_body(live: LiveEmulator) -> None:
+    """``ClientProfile.unsignedPayload`` signs the literal UNSIGNED-PAYLOAD, not the body."""
+    client = sync_client(live)
+    client.profile.unsignedPayload = True
+    assert client.CreateRecordTask(create_request()).TaskId
+
+    headers = {k: v for k, v in live.requests[0].headers.items()
+               if k.lower() != "content-length"}
+    other_body = live.requests[0].body.replace(STREAM.encode(), b"othertest")
+    assert raw_post(live, headers, other_body).json()["Response"]["TaskId"]
+    assert [t.stream_name for t in live.tasks] == [STREAM, "othertest"]

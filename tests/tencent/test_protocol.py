@@ -193,3 +193,19 @@ def test_command_line_entry_point(cli_port: int) -> None:
         ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=f"127.0.0.1:{cli_port}"),
                       language="en-US"))
     assert client.CreateRecordTask(create_request()).TaskId
+
+
+def test_request_log_can_be_bounded(clock: ShiftableClock) -> None:
+    with LiveEmulator(clock=clock, max_logged=2) as live:
+        client = sync_client(live)
+        for _ in range(3):
+            client.CreateRecordTask(create_request())
+        assert len(live.requests) == 2
+        assert len(live.wait_for_requests(3)) == 2  # counts every answer, keeps the last two
+        with pytest.raises(TimeoutError):
+            live.wait_for_requests(4, timeout=0.05)
+
+
+def test_page_size_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        LiveEmulator(page_size=0)
