@@ -1,0 +1,63 @@
+"""Every phrase in corpus.json must give exactly the expected window, or be refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.timeparse import RecordingWindow, TimeParseError, parse_window
+
+CORPUS = Path(__file__).with_name("corpus.json")
+
+
+def parse_now(value: str) -> datetime:
+    """"2026-11-25T14:00:00+08:00[Asia/Shanghai]" -> aware datetime in that zone."""
+    stamp, _, zone = value.partition("[")
+    moment = datetime.fromisoformat(stamp)
+    now = moment.astimezone(ZoneInfo(zone.rstrip("]")))
+    assert now.utcoffset() == moment.utcoffset(), f"offset in {value} does not match its zone"
+    return now
+
+
+def load_corpus() -> tuple[list, list]:
+    data = json.loads(CORPUS.read_text(encoding="utf-8"))
+    windows, refusals = [], []
+    for group in data["groups"]:
+        for case in group["cases"]:
+            case_id = f"{group['now'][:16]} {case[0]}"
+            if case[1] == "ERROR":
+                refusals.append(pytest.param(group["now"], case[0], id=case_id))
+            else:
+                windows.append(pytest.param(group["now"], *case, id=case_id))
+    return windows, refusals
+
+
+WINDOWS, REFUSALS = load_corpus()
+
+
+def _same_moment(actual: datetime | None, expected: str | None) -> bool:
+    if expected is None:
+        return actual is None
+    want = datetime.fromisoformat(expected)
+    # Same instant, and shown with the offset of the zone the text was read in.
+    return actual is not None and actual == want and actual.utcoffset() == want.utcoffset()
+
+
+@pytest.mark.parametrize(("now", "text", "start", "end"), WINDOWS)
+def test_window(now: str, text: str, start: str, end: str | None):
+    window = parse_window(text, parse_now(now))
+    assert isinstance(window, RecordingWindow)
+    got = (window.start.isoformat(), window.end.isoformat() if window.end else None)
+    assert _same_moment(window.start, start), got
+    assert _same_moment(window.end, end), got
+    assert window.description
+
+
+@pytest.mark.parametrize(("now", "text"), REFUSALS)
+def test_refused(now: str, text: str):
+    with pytest.raises(TimeParseError):
+        parse_window(text, parse_now(now))
