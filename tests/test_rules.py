@@ -33,7 +33,7 @@ def test_window_in_the_past_is_refused_with_an_example():
 def test_more_than_24_hours_says_how_long_it_was():
     e = rule(NOW + timedelta(hours=1), NOW + timedelta(hours=27))
     assert e.rule == "max-24h"
-    assert "1 d 2 h" in e.message and "24 h" in e.message
+    assert "That is 26 h" in e.message and "24 h" in e.message
 
 
 def test_exactly_24_hours_is_allowed():
@@ -50,3 +50,5 @@ def test_format_duration():
     assert format_duration(timedelta(minutes=90)) == "1 h 30 min"
     assert format_duration(timedelta(hours=2)) == "2 h"
     assert format_duration(timedelta(0)) == "0 min"
+    assert format_duration(timedelta(hours=26)) == "1 d 2 h"
+    assert format_duration(timedelta(hours=26), days=False) == "26 h"

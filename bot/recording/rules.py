@@ -22,9 +22,10 @@ class WindowRuleError(Exception):
         return self.message
 
 
-def format_duration(delta: timedelta) -> str:
+def format_duration(delta: timedelta, days: bool = True) -> str:
+    """ "1 h 30 min"; with ``days=False`` hours are not folded into days ("26 h")."""
     minutes = round(delta.total_seconds() / 60)
-    days, rem = divmod(minutes, 24 * 60)
+    days, rem = divmod(minutes, 24 * 60) if days else (0, minutes)
     hours, mins = divmod(rem, 60)
     parts = [f"{days} d"] if days else []
     if hours:
@@ -51,7 +52,8 @@ def check_window(start: datetime, end: datetime, now: datetime) -> None:
     if end - start > MAX_DURATION:
         raise WindowRuleError(
             "max-24h",
-            f"That is {format_duration(end - start)}; the longest single recording is 24 h. "
+            f"That is {format_duration(end - start, days=False)}; the longest single recording "
+            "is 24 h. "
             "Shorten it, or split it into requests of up to 24 h each — e.g. "
             "`tomorrow 8am to 8pm`.",
         )

@@ -84,7 +84,7 @@ class FakeUser:
     id: str
     name: str
     real_name: str
-    tz: str = "UTC"
+    tz: str | None = None  # None: the profile has no zone, and users.info omits it
     tz_label: str = ""
     tz_offset: int | None = None
     is_bot: bool = False
@@ -97,7 +97,7 @@ class FakeUser:
             id=user_id,
             name=name,
             real_name=str(fields.get("real_name", name)),
-            tz=str(fields.get("tz", "UTC")),
+            tz=str(fields["tz"]) if fields.get("tz") else None,
             tz_label=str(fields.get("tz_label", "")),
             tz_offset=fields.get("tz_offset"),
             is_bot=bool(fields.get("is_bot", False)),
@@ -105,6 +105,10 @@ class FakeUser:
         )
 
     def to_api(self, team_id: str) -> dict[str, Any]:
+        zone: dict[str, Any] = {}
+        if self.tz:
+            offset = self.tz_offset if self.tz_offset is not None else _utc_offset(self.tz)
+            zone = {"tz": self.tz, "tz_label": self.tz_label or self.tz, "tz_offset": offset}
         return {
             "id": self.id,
             "team_id": team_id,
@@ -112,9 +116,7 @@ class FakeUser:
             "real_name": self.real_name,
             "deleted": self.deleted,
             "is_bot": self.is_bot,
-            "tz": self.tz,
-            "tz_label": self.tz_label or self.tz,
-            "tz_offset": self.tz_offset if self.tz_offset is not None else _utc_offset(self.tz),
+            **zone,
             "profile": {"real_name": self.real_name, "display_name": self.name},
         }
 

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -20,7 +21,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.blocks.basic_components import Block
 from slack_sdk.models.views import View
 
 from bot.recording.rules import format_duration

@@ -52,7 +52,7 @@ def bot_env(live: LiveEmulator, slack: SlackFake, db: Path, **extra: str) -> dic
         "TENCENTCLOUD_LIVE_ENDPOINT": live.url,
         "LIVE_PUSH_DOMAIN": f"{PUSH_DOMAIN},backup.example.com",
         "DATABASE_URL": f"sqlite:///{db}",
-        "DEFAULT_TIMEZONE": "Europe/London",
+        "DEFAULT_TIMEZONE": "Europe/Berlin",
         **extra,
     }
 
