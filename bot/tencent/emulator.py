@@ -69,7 +69,7 @@ SUPPORTED_REGIONS: Final = frozenset({
 })
 
 #: A made-up credential pair so that tests and the sandbox need no configuration.
-DEFAULT_SECRET_ID: Final = "AKIDLiveEmulator0000000000000000"
+DEFAULT_SECRET_ID: Final = "emulator-secret-id"
 DEFAULT_SECRET_KEY: Final = "live-emulator-test-key-not-secret"
 
 Params = dict[str, Any]
