@@ -44,6 +44,36 @@ class CreatedTask:
     request_id: str
 
 
+@dataclass(frozen=True)
+class RecordTaskInfo:
+    """A task as DescribeRecordTask lists it (it has no status field; see `status_at`)."""
+
+    task_id: str
+    stream_name: str
+    domain_name: str
+    app_name: str
+    start_time: int
+    end_time: int
+    template_id: int
+    stopped: int  # Unix time StopRecordTask was called, 0 if never
+
+    def status_at(self, now: int) -> str:
+        if self.stopped:
+            return "stopped"
+        if now < self.start_time:
+            return "scheduled"
+        if now < self.end_time:
+            return "in window"
+        return "ended"
+
+
+@dataclass(frozen=True)
+class RecordTemplate:
+    template_id: int
+    name: str
+    formats: tuple[str, ...]  # the enabled ones, e.g. ("HLS", "MP4")
+
+
 class LiveApiError(Exception):
     code: str
     message: str
@@ -66,6 +96,17 @@ class OutcomeUnknown(LiveApiError):
 
 class LiveApi(Protocol):
     async def create_record_task(self, spec: RecordTaskSpec) -> CreatedTask: ...
+
+    async def describe_record_tasks(
+        self, start_time: int, end_time: int, stream_name: str | None = None,
+        domain_name: str | None = None, app_name: str | None = None,
+    ) -> list[RecordTaskInfo]: ...
+
+    async def stop_record_task(self, task_id: str) -> str: ...
+
+    async def delete_record_task(self, task_id: str) -> str: ...
+
+    async def describe_record_templates(self) -> list[RecordTemplate]: ...
 
     async def close(self) -> None: ...
 
@@ -117,6 +158,57 @@ class TencentLiveApi:
                 resp.RequestId,
             )
         return CreatedTask(task_id=resp.TaskId, request_id=resp.RequestId or "")
+
+    async def describe_record_tasks(
+        self, start_time: int, end_time: int, stream_name: str | None = None,
+        domain_name: str | None = None, app_name: str | None = None,
+    ) -> list[RecordTaskInfo]:
+        """Every task whose whole window lies in [start_time, end_time], following ScrollToken.
+
+        Tencent requires the span to be at most a week and to start within the last 90 days.
+        """
+        tasks: list[RecordTaskInfo] = []
+        token: str | None = None
+        for _ in range(1000):  # a bound, in case a token never runs out
+            req = models.DescribeRecordTaskRequest()
+            req.StartTime, req.EndTime = start_time, end_time
+            req.StreamName, req.DomainName, req.AppName = stream_name, domain_name, app_name
+            req.ScrollToken = token
+            resp = await self._call(self._client.DescribeRecordTask, req)
+            for t in resp.TaskList or []:
+                tasks.append(RecordTaskInfo(
+                    task_id=t.TaskId, stream_name=t.StreamName, domain_name=t.DomainName,
+                    app_name=t.AppName, start_time=int(t.StartTime), end_time=int(t.EndTime),
+                    template_id=int(t.TemplateId or 0), stopped=int(t.Stopped or 0),
+                ))
+            token = resp.ScrollToken
+            if not token or not resp.TaskList:
+                break
+        return tasks
+
+    async def stop_record_task(self, task_id: str) -> str:
+        req = models.StopRecordTaskRequest()
+        req.TaskId = task_id
+        return (await self._call(self._client.StopRecordTask, req)).RequestId or ""
+
+    async def delete_record_task(self, task_id: str) -> str:
+        req = models.DeleteRecordTaskRequest()
+        req.TaskId = task_id
+        return (await self._call(self._client.DeleteRecordTask, req)).RequestId or ""
+
+    async def describe_record_templates(self) -> list[RecordTemplate]:
+        req = models.DescribeLiveRecordTemplatesRequest()
+        resp = await self._call(self._client.DescribeLiveRecordTemplates, req)
+        templates = []
+        for t in resp.Templates or []:
+            formats = tuple(
+                name for name, param in (("HLS", t.HlsParam), ("MP4", t.Mp4Param),
+                                         ("FLV", t.FlvParam), ("AAC", t.AacParam),
+                                         ("MP3", t.Mp3Param))
+                if param is not None and param.Enable == 1
+            )
+            templates.append(RecordTemplate(int(t.TemplateId), t.TemplateName or "", formats))
+        return templates
 
     async def _call(self, method, req):  # type: ignore[no-untyped-def]
         try:
