@@ -110,6 +110,7 @@ _CN_NUM_CLASS = r"[零〇一二两三四五六七八九十百\d.]"
 PERIODS_EN = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
               "night": "night", "tonight": "night"}
 PERIODS_ZH = {
+    "早": "morning", "晚": "evening",
     "凌晨": "early", "清晨": "morning", "早上": "morning", "早晨": "morning", "上午": "morning",
     "中午": "noon", "午间": "noon", "正午": "noon", "下午": "afternoon", "傍晚": "dusk",
     "晚上": "evening", "晚间": "evening", "夜晚": "night", "夜里": "night", "夜间": "night",
@@ -154,7 +155,7 @@ def cn_duration(span: str) -> timedelta:
         return timedelta(minutes=15 if s[0] == "一" else 45)
     hours = 0.0
     minutes = 0.0
-    m = re.match(rf"({CN_NUM})?个?(半)?(?:小时|钟头)", s)
+    m = re.match(rf"(?:({CN_NUM})个?)?(半)?个?(?:小时|钟头)", s)
     if m:
         hours = (number(m.group(1)) if m.group(1) else 0) + (0.5 if m.group(2) else 0)
         rest = s[m.end():]
@@ -227,6 +228,8 @@ def _duration(m: re.Match) -> Emit:
         return None
     if post and pre == "for":
         return None
+    if re.search(r"(?:^|\s)at\s+$", m.string[: m.start()]):
+        return None  # "at 20h" is a clock time in some styles, never a duration
     return [(OFFSET if (pre == "in" or pre == "after" or post) else DUR, value)]
 
 
@@ -359,6 +362,39 @@ def _cn_day_period(day: int, period: str) -> Callable[[re.Match], Emit]:
     return _const((DAY, DaySpec("rel", (day,))), (PERIOD, period))
 
 
+def _past_to(m: re.Match) -> Emit:
+    """"half past 8", "quarter to 9", "10 past 8": a bare clock time."""
+    words = m.group("mm")
+    minutes = 30 if words == "half" else 15 if "quarter" in words else int(words.split()[0])
+    hour = int(m.group("h"))
+    if not (1 <= hour <= 12 and 0 < minutes < 60):
+        return None
+    mer = m.group("mer")
+    if m.group("rel") in ("to", "before"):
+        if mer and hour == 12:
+            return None  # "quarter to 12pm" crosses the meridiem; say 11:45am
+        hour, minutes = (hour - 1 or 12), 60 - minutes
+    if mer:
+        return _clock(hour, minutes, 0, mer.replace(".", "")[0] + "m")
+    return _clock(hour, minutes, 0, None, "bare")
+
+
+def _in_days(text: str) -> Emit:
+    days = 1 if text == "a" else number(text)
+    if days != int(days) or not 0 < days < 400:
+        return None
+    return [(DAY, DaySpec("rel", (int(days),)))]
+
+
+def _weekday_en_nw(m: re.Match) -> Emit:
+    return [(DAY, DaySpec("weekday", (WEEKDAYS_EN[m.group("wd2")[:3]], "next_week")))]
+
+
+def _cn_offset_d2(m: re.Match) -> Emit:
+    value = cn_duration(m.group("d2"))
+    return [(OFFSET, value)] if value > timedelta(0) else None
+
+
 _ABBREV_RE = "|".join(
     sorted((re.escape(k).replace(r"\ ", r"\s+") for k in
             list(zones.ABBREVIATIONS) + list(zones.AMBIGUOUS) if k != "z"),
@@ -377,6 +413,7 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], Emit]]] = [
     (rf"(?:录制|录像|录|持续|时长|总共|共)?\s*(?P<d>{_CN_DUR})", _cn_dur),
     (r"现在|马上|立刻|立即|即刻|此刻", _const((NOW, None))),
     (r"一直到|直到", _const((SEP, "until"))),
+    (rf"(?P<n>{CN_NUM})\s*天\s*(?:之|以)?后", lambda m: _in_days(m.group("n"))),
     (r"到|至", _const((SEP, "until"))),
     (r"大后天", _const((DAY, DaySpec("rel", (3,))))),
     (r"后天", _const((DAY, DaySpec("rel", (2,))))),
@@ -400,14 +437,14 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], Emit]]] = [
     ("|".join(sorted(zones.CHINESE, key=len, reverse=True)),
      lambda m: [(ZONE, zones.named(zones.CHINESE[m.group(0)]))]),
     (zones.CHINESE_OFFSET_RE.pattern, _cn_utc_offset),
-    (r"从|起|开始|录制|录像|录播|录|在|于|的|之间|为止|,", _const()),
+    (r"从|起|开始|录制|录像|录播|录|在|于|的|之间|为止|,|[()\[\]\"'「」“”]", _const()),
     # English
     (rf"(?:(?P<pre>for|in|after)\s+)?(?P<d>{_DUR_EN})(?:\s+(?P<post>from\s+now|later))?{_B}",
      _duration),
     (rf"(?:right\s+now|now|immediately|straight\s+away|asap){_B}", _const((NOW, None))),
     (rf"between{_B}", _const((BETWEEN, None))),
     (rf"(?:until|till|til|'til|up\s+to){_B}", _const((SEP, "until"))),
-    (rf"(?:to|thru|through){_B}|-|~", _const((SEP, "range"))),
+    (rf"(?:to|thru|through){_B}|->|=>|-|~", _const((SEP, "range"))),
     (rf"and{_B}", _const((SEP, "and"))),
     (rf"(?:the\s+)?day\s+after\s+tomorrow{_B}", _const((DAY, DaySpec("rel", (2,))))),
     (rf"(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow){_B}", _const((DAY, DaySpec("rel", (1,))))),
@@ -423,6 +460,14 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], Emit]]] = [
      _period_en),
     (rf"(?:noon|midday){_B}", _const((CLOCK, Clock(12)))),
     (rf"midnight{_B}", _const((CLOCK, Clock(0, day_shift=1)))),
+    # "10 to 9" is left to the range rules; "10 minutes to 9" is a clock time.
+    (rf"(?P<mm>half|(?:a\s+)?quarter|\d{{1,2}}\s+minutes?|\d{{1,2}}(?=\s+(?:past|after)))"
+     rf"\s+(?P<rel>past|after|to|before)\s+(?P<h>\d{{1,2}})(?:\s*(?P<mer>a\.?m\.?|p\.?m\.?))?{_B}",
+     _past_to),
+    (rf"(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th){_B}",
+     lambda m: [(DAY, DaySpec("dom", (int(m.group("d")),)))]),
+    (rf"in\s+(?P<n>{EN_NUM}|a)\s+days?{_B}|(?P<n2>{EN_NUM}|a)\s+days?\s+from\s+now{_B}",
+     lambda m: _in_days(m.group("n") or m.group("n2"))),
     (r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2})(?::(?P<s>\d{2}))?)?"
      r"(?:\s*(?P<mer>a\.?m\.?|p\.?m\.?)|\s*o'?clock)?(?![a-z0-9]|:\d)", _en_clock),
     (rf"(?:{_ABBREV_RE}){_B}", _abbrev),
@@ -431,15 +476,6 @@ RULES: list[tuple[re.Pattern, Callable[[re.Match], Emit]]] = [
      rf"|the|please|pls|o'?clock){_B}|[@,.;!?]", _const()),
 ]  # fmt: skip
 RULES = [(re.compile(p) if isinstance(p, str) else p, h) for p, h in RULES]
-
-
-def _weekday_en_nw(m: re.Match) -> Emit:
-    return [(DAY, DaySpec("weekday", (WEEKDAYS_EN[m.group("wd2")[:3]], "next_week")))]
-
-
-def _cn_offset_d2(m: re.Match) -> Emit:
-    value = cn_duration(m.group("d2"))
-    return [(OFFSET, value)] if value > timedelta(0) else None
 
 
 _SPACE = re.compile(r"\s+")
@@ -460,7 +496,10 @@ def tokenize(norm: str) -> list[Token]:
             m = pattern.match(norm, pos)
             if not m or m.end() == pos:
                 continue
-            emitted = handler(m)
+            try:
+                emitted = handler(m)
+            except ValueError:  # e.g. a numeral that does not read as a number
+                emitted = None
             if emitted is None:
                 continue
             for kind, value in emitted:

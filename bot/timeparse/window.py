@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from . import dates, zones
 from .errors import TimeParseError
@@ -38,10 +38,13 @@ from .normalize import normalize
 class RecordingWindow:
     """What the text asked for.
 
-    ``start``/``end`` are aware datetimes in the window's zone (``end`` is None
-    when only a start was given). Compare or subtract them after converting
-    to UTC: Python compares two datetimes sharing one ZoneInfo by wall clock,
-    which is wrong across a DST change.
+    ``start``/``end`` are aware datetimes (``end`` is None when only a start
+    was given) whose tzinfo is the fixed UTC offset that ``zone`` has at that
+    instant. Fixed offsets, rather than a shared ZoneInfo, keep ``end - start``
+    and comparisons exact across a DST change (Python compares and subtracts
+    two datetimes sharing a ZoneInfo by wall clock). ``zone`` names the zone
+    the text was read in: the IANA key of ``now``'s zone, or the one the text
+    named ("Europe/Paris" for CET, "UTC+08:00" for an offset).
     """
 
     start: datetime
@@ -128,6 +131,11 @@ class _Parse:
         else:
             left, right = self._side(core), None
 
+        # "8-10pm tomorrow", "14:00-16:30 next friday": a day written after the
+        # whole range is the day of both ends.
+        if (right is not None and right.day and right.clock and left.day is None
+                and left.clock and not left.period and right.day.start >= right.clock.end):
+            left.day = right.day
         if zone is None:
             zone = self._iso_zone(left) or zones.Zone(self.now.tzinfo, zones.zone_of(
                 self.now.tzinfo, self.now))
@@ -150,7 +158,10 @@ class _Parse:
             end = self._end(right, left, start, local_now, zone, start_day_given)
         elif durations:
             end = _add(start, durations[0].value)
-        return RecordingWindow(start, end, describe(start, end, zone.name, local_now), zone.name)
+        return RecordingWindow(
+            _fixed(start), _fixed(end) if end else None,
+            describe(start, end, zone.name, local_now), zone.name,
+        )
 
     def _zone(self, tokens: list[Token]) -> zones.Zone | None:
         found = [t for t in tokens if t.kind == ZONE]
@@ -274,7 +285,7 @@ class _Parse:
         if right.absolute:
             return right.absolute.value[0].astimezone(tz)
         start_local = start.astimezone(tz)
-        day = self._day(right, start_local.date())
+        day = self._day(right, local_now.date())  # a day of its own, counted from today
         options, kind = self._options(right)
         start_explicit = left.clock is not None and (left.clock.value.meridiem or left.period)
         if kind == "colon" and not start_explicit:
@@ -326,6 +337,13 @@ def _with_period(clock: Clock, period: str) -> tuple[int, int] | None:
     if h <= 4:
         return h, 1
     return h + 12, 0
+
+
+def _fixed(moment: datetime) -> datetime:
+    """The same instant with its UTC offset as a fixed zone (see RecordingWindow)."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return moment.astimezone(timezone(offset))
 
 
 def _minutes(t: time, shift: int) -> int:
