@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import dateparser
-
 from .lexer import DaySpec
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -101,6 +99,8 @@ def _settings(today: date) -> dict:
 def _dateparser_date(
     phrase: str, year: int | None, month: int, day: int, weekday: int | None, *, today: date
 ) -> date:
+    import dateparser  # imported on first use: it costs ~0.1 s and most phrases never need it
+
     parsed = dateparser.parse(phrase, languages=["en"], settings=_settings(today))
     if parsed is None:
         # dateparser refuses impossible dates such as Feb 30.
@@ -119,4 +119,6 @@ def _dateparser_date(
 
 def warm() -> None:
     """Load dateparser's English data so the first real request does not pay for it."""
+    import dateparser
+
     dateparser.parse("Dec 3", languages=["en"], settings=_settings(date(2026, 1, 1)))

@@ -498,7 +498,7 @@ def tokenize(norm: str) -> list[Token]:
                 continue
             try:
                 emitted = handler(m)
-            except ValueError:  # e.g. a numeral that does not read as a number
+            except (ValueError, OverflowError, OSError):  # e.g. a numeral out of range
                 emitted = None
             if emitted is None:
                 continue

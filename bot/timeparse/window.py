@@ -400,4 +400,7 @@ def parse_window(text: str, now: datetime) -> RecordingWindow:
         raise ValueError("now must be timezone-aware")
     if not isinstance(text, str) or not text.strip():
         raise TimeParseError("No time given", text if isinstance(text, str) else "")
-    return _Parse(text, now).run()
+    try:
+        return _Parse(text, now).run()
+    except OverflowError:  # a duration or offset beyond the calendar
+        raise TimeParseError("{q} is too far away", text.strip()) from None
