@@ -385,7 +385,7 @@ def describe(start: datetime, end: datetime | None, zone: str, now: datetime) ->
     else:
         head = f"{_fmt_day(start, now)} {start:%H:%M}"
     if end is None:
-        return f"{head} ({zone}; no end given)"
+        return f"{head} ({zone})"
     tail = f"{end:%H:%M}" if end.date() == start.date() else f"{_fmt_day(end, now)} {end:%H:%M}"
     return f"{head} → {tail} ({_fmt_duration(_utc(end) - _utc(start))}, {zone})"
 
