@@ -64,10 +64,6 @@ class Clock:
     style: str = "exact"
     day_shift: int = 0  # midnight / 24:00 belong to the next day
 
-    @property
-    def special(self) -> bool:
-        return self.style == "exact" and self.meridiem is None and self.day_shift == 1
-
 
 WEEKDAYS_EN = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -136,10 +132,10 @@ def en_duration(span: str) -> timedelta:
         mm = re.search(rf"({EN_NUM})\s*{_UM}?$", rest)
         if mm and "half" not in rest:
             minutes = number(mm.group(1))
-    else:
-        m = re.match(rf"({EN_NUM}|an?)\s*(?:and a half\s*)?", s)
+    else:  # "90 minutes", "two and a half hours"
+        m = re.match(rf"({EN_NUM}|an?)\s*", s)
         assert m is not None
-        if re.search(rf"^{m.group(0)}\s*{_UM}$", s) and "half" not in s:
+        if re.fullmatch(_UM, s[m.end():]):
             minutes = number(m.group(1))
         else:
             hours = number(m.group(1))

@@ -26,9 +26,9 @@ def parse_now(value: str) -> datetime:
 def load_corpus() -> tuple[list, list]:
     data = json.loads(CORPUS.read_text(encoding="utf-8"))
     windows, refusals = [], []
-    for group in data["groups"]:
-        for case in group["cases"]:
-            case_id = f"{group['now'][:16]} {case[0]}"
+    for g, group in enumerate(data["groups"], 1):
+        for c, case in enumerate(group["cases"], 1):
+            case_id = f"{g}.{c:03d} {case[0]}"  # group.case, then the phrase
             if case[1] == "ERROR":
                 refusals.append(pytest.param(group["now"], case[0], id=case_id))
             else:
