@@ -265,17 +265,23 @@ class SlackWorkspace:
     # -- recorded history ------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget calls, messages, views and responses; keep users, channels and failures."""
+        """Forget calls, messages, views and responses; keep users, channels and failures.
+
+        Timestamps and view ids keep counting: a late reply from an earlier test's background
+        work must never land in a new test's thread because the ts was handed out again.
+        """
         with self._changed:
+            first = not hasattr(self, "_next_ts")
             self._calls: list[RecordedCall] = []
             self._roots: dict[str, list[dict[str, Any]]] = {}
             self._replies: dict[tuple[str, str], list[dict[str, Any]]] = {}
             self._ephemerals: list[dict[str, Any]] = []
             self._views: dict[str, dict[str, Any]] = {}
             self._responses: dict[str, list[dict[str, Any]]] = {}
-            self._next_ts = FIRST_TS_MICROS
-            self._view_counter = 0
-            self._hash_counter = 0
+            if first:
+                self._next_ts = FIRST_TS_MICROS
+                self._view_counter = 0
+                self._hash_counter = 0
             self._changed.notify_all()
 
     def record(self, call: RecordedCall) -> None:
