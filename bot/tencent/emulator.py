@@ -903,6 +903,7 @@ class LiveEmulator:
         self._log: deque[RecordedRequest] = deque(maxlen=max_logged)
         self._answered = 0  # requests logged since the last clear, including any dropped
         self._log_changed = threading.Condition()
+        self._delayed = 0
         self._requested_port = port
         self._server: BackgroundServer | None = None
 
@@ -992,6 +993,11 @@ class LiveEmulator:
             if not self._log_changed.wait_for(lambda: self._answered >= count, timeout):
                 raise TimeoutError(f"{self._answered} requests logged, expected {count}")
             return list(self._log)
+
+    def requests_in_flight(self) -> int:
+        """Requests held back by a delay fault right now (received, not yet answered)."""
+        with self._log_changed:
+            return self._delayed
 
     def clear_requests(self) -> None:
         with self._log_changed:
@@ -1143,7 +1149,13 @@ class LiveEmulator:
         """Apply a fault: maybe perform the action, wait, then answer (or not) as told."""
         reply = self._execute(call, spec, params) if fault.action_happens else None
         if fault.delay:
-            await _sleep(call.request, fault.delay)
+            with self._log_changed:
+                self._delayed += 1
+            try:
+                await _sleep(call.request, fault.delay)
+            finally:
+                with self._log_changed:
+                    self._delayed -= 1
         if fault.drop_connection:
             return self._drop(call, fault)
         if fault.replaces_reply:
