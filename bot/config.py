@@ -28,6 +28,7 @@ RECORD_TASK_REGIONS = (
 # Push domains and app names are DNS-ish names; the full Tencent rules come with input hardening.
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _APP_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 class ConfigError(Exception):
@@ -58,6 +59,8 @@ class Settings:
     database_url: str = field(repr=False)  # may carry a password
     default_timezone: str
     log_level: str
+    admin_user_ids: frozenset[str] = frozenset()
+    unknown_recheck_seconds: int = 30
 
     @property
     def socket_mode(self) -> bool:
@@ -215,6 +218,15 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
 
+    admins = frozenset(a.strip() for a in get("ADMIN_USER_IDS").split(",") if a.strip())
+    bad_admins = sorted(a for a in admins if not _USER_ID_RE.match(a))
+    if bad_admins:
+        problems.append(
+            "ADMIN_USER_IDS takes Slack user IDs such as U012ABCDEF (profile → ⋮ → Copy member "
+            "ID), not names: " + ", ".join(repr(a[:40]) for a in bad_admins) + "."
+        )
+    recheck = _int(env, "UNKNOWN_RECHECK_SECONDS", 30, 1, 3600, problems)
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -235,4 +247,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         database_url=database_url,
         default_timezone=tz_name,
         log_level=log_level,
+        admin_user_ids=admins,
+        unknown_recheck_seconds=recheck,
     )

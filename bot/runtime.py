@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.recording.manage import RecordingManager
 from bot.recording.service import RecordingService
+from bot.recording.templates import TemplateCatalog
 from bot.store import RecordingStore
 from bot.tencent.live_api import LiveApi, TencentLiveApi
 from bot.timeparse import warm_up
@@ -28,11 +30,13 @@ class Runtime:
     store: RecordingStore
     live: LiveApi
     service: RecordingService
+    manager: RecordingManager
+    templates: TemplateCatalog
     work: BackgroundWork = field(default_factory=BackgroundWork)
     ready: bool = False
 
     async def start(self) -> None:
-        await self.store.create_schema()
+        await self.store.migrate()
         # The first Chinese/English parse loads dateparser's data; do it before reporting ready.
         await asyncio.to_thread(warm_up)
         self.ready = True
@@ -64,4 +68,7 @@ def build_runtime(
         store=store,
         live=live,
         service=RecordingService(live, store, clock),
+        manager=RecordingManager(live, store, clock, settings.admin_user_ids,
+                                 settings.push_domains),
+        templates=TemplateCatalog(live),
     )

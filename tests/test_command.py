@@ -1,4 +1,12 @@
-from bot.recording.command import OpenForm, Schedule, ShowHelp, parse_command
+from bot.recording.command import (
+    CancelTask,
+    ListRecordings,
+    OpenForm,
+    Schedule,
+    ShowHelp,
+    StopTask,
+    parse_command,
+)
 
 
 def test_stream_then_time_phrase():
@@ -34,3 +42,12 @@ def test_help_and_unusable_input_show_help_with_a_reason():
     assert "stream" in parse_command("domain=x.com livetest 8pm").reason
     assert "value" in parse_command("livetest 8pm-10pm app=").reason
     assert "3000" in parse_command("x " * 2000).reason
+
+
+def test_management_commands():
+    assert parse_command("list") == ListRecordings()
+    assert parse_command("list livetest") == ListRecordings(stream="livetest")
+    assert parse_command("stop Abc123") == StopTask("Abc123")
+    assert parse_command("cancel Abc123") == CancelTask("Abc123")
+    assert "TaskId" in parse_command("stop").reason
+    assert "at most a stream" in parse_command("list a b").reason

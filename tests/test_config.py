@@ -86,3 +86,11 @@ def test_repr_hides_secrets():
     text = repr(load_settings(GOOD))
     for secret in ("xoxb-1-abcdefgh", "signing-secret-value", "tencent-secret-key-value"):
         assert secret not in text
+
+
+def test_admins_are_user_ids_not_names():
+    s = load_settings({**GOOD, "ADMIN_USER_IDS": "U012ABCDEF, W0ADMIN2"})
+    assert s.admin_user_ids == {"U012ABCDEF", "W0ADMIN2"}
+    with pytest.raises(ConfigError) as err:
+        load_settings({**GOOD, "ADMIN_USER_IDS": "@alice"})
+    assert "ADMIN_USER_IDS" in str(err.value) and "@alice" in str(err.value)

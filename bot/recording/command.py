@@ -1,7 +1,9 @@
 """Read the text after `/record` into a command.
 
 Syntax: `/record <stream> <when> [domain=<push domain>] [app=<app>] [template=<id>] [mixed]`,
-`/record help`, and `/record` or `/record new` for the form. Options may stand anywhere after the
+`/record list [stream]`, `/record stop <TaskId>`, `/record cancel <TaskId>`, `/record help`, and
+`/record` or `/record new` for the form. (So a stream cannot be called `list`, `stop`, `cancel`,
+`help` or `new` in the inline syntax; the form takes any name.) Options may stand anywhere after the
 stream; everything else after the stream is the time phrase.
 """
 
@@ -32,7 +34,23 @@ class Schedule:
     mixed: bool = False
 
 
-Command = ShowHelp | OpenForm | Schedule
+@dataclass(frozen=True)
+class ListRecordings:
+    stream: str | None = None
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class StopTask:
+    task_id: str
+
+
+@dataclass(frozen=True)
+class CancelTask:
+    task_id: str
+
+
+Command = ShowHelp | OpenForm | Schedule | ListRecordings | StopTask | CancelTask
 
 _OPTION_KEYS = {"domain", "app", "template"}
 _MIXED_WORDS = {"mixed", "type=mixed", "--mixed"}
@@ -48,6 +66,16 @@ def parse_command(text: str) -> Command:
     first = words[0].lower()
     if first in {"help", "-h", "--help", "?", "帮助"}:
         return ShowHelp()
+    if first in {"list", "ls"}:
+        if len(words) > 2:
+            return ShowHelp("`/record list` takes at most a stream name, e.g. "
+                            "`/record list livetest`.")
+        return ListRecordings(stream=words[1] if len(words) == 2 else None)
+    if first in {"stop", "cancel"}:
+        if len(words) != 2:
+            return ShowHelp(f"`/record {first}` takes the TaskId shown in the recording's "
+                            f"thread, e.g. `/record {first} UpTbk5RSVhRQ…`.")
+        return StopTask(words[1]) if first == "stop" else CancelTask(words[1])
     if "=" in words[0]:
         return ShowHelp("The first word must be the stream name, e.g. `/record livetest …`.")
 

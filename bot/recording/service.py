@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.recording.rules import WindowRuleError, check_window
-from bot.store import Recording, RecordingStore, State
+from bot.store import AuditAction, Recording, RecordingStore, State
 from bot.tencent.errors import advice_for
 from bot.tencent.live_api import LiveApi, OutcomeUnknown, RecordTaskSpec, TencentRejected
 from bot.timeparse import RecordingWindow, TimeParseError, parse_window
@@ -71,6 +71,7 @@ class Outcome:
     request_id: str | None = None
     meaning: str | None = None
     hint: str | None = None
+    recording_id: int | None = None
 
     @property
     def task_exists(self) -> bool | None:
@@ -84,7 +85,9 @@ class Presenter(Protocol):
     async def show_request(self, plan: Plan) -> str | None:
         """Show what was understood; returns a reference (the root message ts) if any."""
 
-    async def show_outcome(self, plan: Plan, root: str | None, outcome: Outcome) -> None: ...
+    async def show_outcome(
+        self, plan: Plan, root: str | None, outcome: Outcome, recording_id: int
+    ) -> None: ...
 
 
 def validate_names(stream: str, app: str) -> None:
@@ -155,6 +158,11 @@ class RecordingService:
     async def schedule(self, plan: Plan, presenter: Presenter) -> Outcome:
         """Persist, show, call Tencent, persist the outcome, show it. Never raises for Tencent."""
         req = plan.request
+        # A window already under way records from now: what Tencent is sent is what is stored,
+        # so a later DescribeRecordTask can match the row exactly.
+        now = self.clock().astimezone(plan.start.tzinfo).replace(microsecond=0)
+        if plan.start < now:
+            plan = replace(plan, start=now)
         row = await self.store.add(
             Recording(
                 team_id=req.team_id,
@@ -176,7 +184,7 @@ class RecordingService:
         root = await presenter.show_request(plan)
         if root:
             await self.store.update(row.id, root_ts=root)
-        outcome = await self._create(plan)
+        outcome = replace(await self._create(plan), recording_id=row.id)
         await self.store.update(
             row.id,
             state=outcome.state.value,
@@ -185,13 +193,14 @@ class RecordingService:
             error_message=outcome.message,
             request_id=outcome.request_id,
         )
-        await presenter.show_outcome(plan, root, outcome)
+        await self.store.add_audit(row.id, req.team_id, req.user_id, AuditAction.CREATE,
+                                   f"{outcome.state.value} {outcome.task_id or outcome.code}")
+        await presenter.show_outcome(plan, root, outcome, row.id)
         return outcome
 
     async def _create(self, plan: Plan) -> Outcome:
         req = plan.request
-        # A window already under way records from now; Tencent wants StartTime ≤ EndTime only.
-        start = max(int(plan.start.timestamp()), int(self.clock().timestamp()))
+        start = int(plan.start.timestamp())
         spec = RecordTaskSpec(
             stream_name=req.stream,
             domain_name=req.domain,
