@@ -35,11 +35,13 @@ async def _serve_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     from bot.runtime import build_runtime
-    from bot.slack.app import build_app
+    from bot.slack.app import build_app, start_background
 
     rt = build_runtime(settings)
     await rt.start()
-    handler = AsyncSocketModeHandler(build_app(rt), settings.slack_app_token)
+    bolt_app = build_app(rt)
+    start_background(rt, bolt_app)
+    handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -15,11 +15,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime import Runtime
-from bot.slack.app import build_app
+from bot.slack.app import build_app, start_background
 
 
 def create_web_app(rt: Runtime) -> Starlette:
-    handler = AsyncSlackRequestHandler(build_app(rt))
+    bolt_app = build_app(rt)
+    handler = AsyncSlackRequestHandler(bolt_app)
 
     async def slack_events(request: Request) -> Response:
         return await handler.handle(request)
@@ -30,6 +31,7 @@ def create_web_app(rt: Runtime) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await rt.start()
+        start_background(rt, bolt_app)
         try:
             yield
         finally:

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
 from bot.slack import listeners
+from bot.slack.flow import reconcile_pending
 from bot.slack.zones import UserZones
 
 log = logging.getLogger(__name__)
@@ -37,3 +38,9 @@ def build_app(rt: Runtime) -> AsyncApp:
 
     listeners.register(app, rt, UserZones(client, settings.default_timezone))
     return app
+
+
+def start_background(rt: Runtime, app: AsyncApp) -> None:
+    """Once ready: settle what a crash left unconfirmed, and fill the template cache."""
+    rt.work.spawn(reconcile_pending(rt, app.client), name="reconcile")
+    rt.work.spawn(rt.templates.refresh(), name="templates")

@@ -7,10 +7,15 @@ User-supplied text is escaped so it can neither mention (`<!channel>`) nor link.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
+    ConfirmObject,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
@@ -23,9 +28,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.recording.manage import ListedRecording, Listing
 from bot.recording.rules import format_duration
 from bot.recording.service import Outcome, Plan
-from bot.store import State
+from bot.store import Recording, State
+from bot.tencent.live_api import RecordTemplate
 
 MAX_MESSAGE_BLOCKS = 50
 FORM_CALLBACK_ID = "record_form"
@@ -56,37 +63,128 @@ def message(blocks: list[Block], text: str) -> dict:
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
 
 
-def _stream_type(plan: Plan) -> str:
-    return "mixed stream" if plan.request.stream_type == 1 else "live push"
+@dataclass(frozen=True)
+class RootView:
+    """Everything the root message shows; built from a fresh plan or from a stored row."""
+
+    stream: str
+    domain: str
+    app: str
+    start: datetime
+    end: datetime
+    zone: str
+    requester_id: str
+    when_text: str
+    understood: str
+    stream_type: int = 0
+    template_id: int | None = None
+    zone_note: str | None = None
+    state: str = "accepted"
+    task_id: str | None = None
+    recording_id: int | None = None
+    status_note: str | None = None  # e.g. who stopped it, and when
+
+    @classmethod
+    def from_plan(cls, plan: Plan, **kw: object) -> RootView:
+        req = plan.request
+        return cls(
+            stream=req.stream, domain=req.domain, app=req.app, start=plan.start, end=plan.end,
+            zone=plan.zone, requester_id=req.user_id, when_text=req.when_text,
+            understood=plan.window.description, stream_type=req.stream_type,
+            template_id=req.template_id, zone_note=plan.zone_note, **kw,  # type: ignore[arg-type]
+        )
+
+    @classmethod
+    def from_row(cls, row: Recording, status_note: str | None = None) -> RootView:
+        zone = ZoneInfo(row.timezone)
+        start, end = row.start_time.astimezone(zone), row.end_time.astimezone(zone)
+        return cls(
+            stream=row.stream_name, domain=row.domain_name, app=row.app_name, start=start,
+            end=end, zone=row.timezone, requester_id=row.requester_id, when_text=row.raw_text,
+            understood=describe_span(start, end, row.timezone), stream_type=row.stream_type,
+            template_id=row.template_id, state=row.state, task_id=row.task_id,
+            recording_id=row.id, status_note=status_note,
+        )
 
 
-def request_message(plan: Plan) -> dict:
-    """The root message: what was understood, the window, the zone, who asked."""
-    req = plan.request
-    span = f"{slack_date(plan.start, plan.zone)} → {slack_date(plan.end, plan.zone)}"
-    zone = f"`{plan.zone}`" + (f" ({escape(plan.zone_note)})" if plan.zone_note else "")
-    template = str(req.template_id) if req.template_id is not None else "default"
+def describe_span(start: datetime, end: datetime, zone: str) -> str:
+    same_day = start.date() == end.date()
+    tail = f"{end:%H:%M}" if same_day else f"{end:%a %d %b %H:%M}"
+    return f"{start:%a %d %b %H:%M} → {tail} ({zone})"
+
+
+_STATUS = {
+    State.ACCEPTED: ":hourglass_flowing_sand: Asking Tencent…",
+    State.CREATED: ":white_check_mark: Scheduled",
+    State.FAILED: ":x: Not scheduled — see the thread",
+    State.UNKNOWN: ":warning: Unconfirmed — see the thread",
+    State.STOPPED: ":black_square_for_stop: Stopped",
+    State.CANCELLED: ":no_entry_sign: Cancelled",
+}
+STOP_ACTION = "recording_stop"
+CANCEL_ACTION = "recording_cancel"
+
+
+def _manage_buttons(recording_id: int) -> ActionsBlock:
+    value = str(recording_id)
+    return ActionsBlock(block_id="manage", elements=[
+        ButtonElement(
+            text="Stop recording", action_id=STOP_ACTION, value=value, style="danger",
+            confirm=ConfirmObject(
+                title="Stop this recording?",
+                text="Tencent ends the recording now and keeps the file; the task will not "
+                     "start again.",
+                confirm="Stop recording", deny="Keep recording", style="danger",
+            ),
+        ),
+        ButtonElement(
+            text="Cancel", action_id=CANCEL_ACTION, value=value,
+            confirm=ConfirmObject(
+                title="Cancel this recording?",
+                text="Tencent deletes the task before it starts. (A recording already in its "
+                     "window must be stopped instead.)",
+                confirm="Cancel recording", deny="Keep it",
+            ),
+        ),
+    ])
+
+
+def root_message(view: RootView, now: datetime | None = None) -> dict:
+    """The root message: what was understood, the window, the zone, who asked, and its state."""
+    span = f"{slack_date(view.start, view.zone)} → {slack_date(view.end, view.zone)}"
+    zone = f"`{view.zone}`" + (f" ({escape(view.zone_note)})" if view.zone_note else "")
+    template = str(view.template_id) if view.template_id is not None else "default"
+    kind = "mixed stream" if view.stream_type == 1 else "live push"
     fields = [
-        MarkdownTextObject(text=f"*Stream*\n{code(req.stream)}"),
-        MarkdownTextObject(text=f"*Push domain / app*\n{code(req.domain)} / {code(req.app)}"),
-        MarkdownTextObject(text=f"*When*\n{span} ({format_duration(plan.end - plan.start)})"),
+        MarkdownTextObject(text=f"*Stream*\n{code(view.stream)}"),
+        MarkdownTextObject(text=f"*Push domain / app*\n{code(view.domain)} / {code(view.app)}"),
+        MarkdownTextObject(text=f"*When*\n{span} ({format_duration(view.end - view.start)})"),
         MarkdownTextObject(text=f"*Time zone*\n{zone}"),
-        MarkdownTextObject(text=f"*Stream type / template*\n{_stream_type(plan)} / {template}"),
-        MarkdownTextObject(text=f"*Requested by*\n<@{req.user_id}>"),
+        MarkdownTextObject(text=f"*Stream type / template*\n{kind} / {template}"),
+        MarkdownTextObject(text=f"*Requested by*\n<@{view.requester_id}>"),
     ]
+    status = _STATUS.get(State(view.state), view.state)
+    if view.task_id and view.state in (State.CREATED, State.STOPPED, State.CANCELLED):
+        status += f" · TaskId {code(view.task_id)}"
+    if view.status_note:
+        status += f" · {view.status_note}"
     understood = (
-        f"Understood “{escape(req.when_text, 300)}” as {escape(plan.window.description, 300)}"
+        f"Understood “{escape(view.when_text, 300)}” as {escape(view.understood, 300)}"
     )
     blocks: list[Block] = [
         SectionBlock(
-            text=MarkdownTextObject(text=f":clapper: *Recording request* for {code(req.stream)}")
+            text=MarkdownTextObject(text=f":clapper: *Recording request* for {code(view.stream)}")
         ),
         SectionBlock(fields=fields),
         ContextBlock(elements=[MarkdownTextObject(text=understood)]),
+        SectionBlock(text=MarkdownTextObject(text=f"*Status:* {status}")),
     ]
+    still_open = now is None or now < view.end
+    if view.state == State.CREATED and view.recording_id is not None and still_open:
+        blocks.append(_manage_buttons(view.recording_id))
     text = (
-        f"Recording request for {req.stream}: {plan.window.description} "
-        f"({plan.zone}), requested by <@{req.user_id}>"
+        f"Recording request for {view.stream}: {view.understood}, requested by "
+        f"<@{view.requester_id}> — {_STATUS.get(State(view.state), view.state)}"
     )
     return message(blocks, text)
 
@@ -184,8 +282,27 @@ def help_message(
     return message(blocks, text)
 
 
+def _template_input(templates: list[RecordTemplate] | None) -> InputBlock:
+    """A select of the account's templates; a text field when Tencent could not list them."""
+    if templates:
+        options = template_options(templates)
+        return InputBlock(
+            block_id="template", label="Recording template", optional=True,
+            element=StaticSelectElement(action_id="value", options=options,
+                                        initial_option=options[0]),
+        )
+    return InputBlock(
+        block_id="template",
+        label="Recording template id",
+        optional=True,
+        hint="Leave empty for Tencent's default (HLS, kept permanently).",
+        element=PlainTextInputElement(action_id="value", placeholder="12345", max_length=20),
+    )
+
+
 def record_form(
-    channel_id: str, domains: tuple[str, ...], app_name: str, initial: dict | None = None
+    channel_id: str, domains: tuple[str, ...], app_name: str,
+    templates: list[RecordTemplate] | None = None, initial: dict | None = None,
 ) -> View:
     """The modal: the same fields as the inline command. Block ids key the field errors."""
     initial = initial or {}
@@ -226,13 +343,7 @@ def record_form(
                 max_length=300,
             ),
         ),
-        InputBlock(
-            block_id="template",
-            label="Recording template id",
-            optional=True,
-            hint="Leave empty for Tencent's default (HLS, kept permanently).",
-            element=PlainTextInputElement(action_id="value", placeholder="12345", max_length=20),
-        ),
+        _template_input(templates),
         InputBlock(
             block_id="stream_type",
             label="Stream type",
@@ -250,3 +361,94 @@ def record_form(
         private_metadata=json.dumps({"channel_id": channel_id}),
         blocks=blocks,
     )
+
+
+# ---- managing recordings ------------------------------------------------------------------
+
+LIST_PAGE_SIZE = 15
+LIST_MORE_ACTION = "list_page"
+_LIST_ICON = {
+    "in window": ":red_circle:", "scheduled": ":calendar:", "unconfirmed": ":warning:",
+    "missing": ":grey_question:", "ended": ":white_check_mark:", "stopped":
+    ":black_square_for_stop:", "cancelled": ":no_entry_sign:",
+}
+
+
+def _listed_line(item: ListedRecording, zone: str) -> str:
+    span = f"{slack_date(item.start, zone)} → {slack_date(item.end, zone)}"
+    line = (f"{_LIST_ICON.get(item.status, '')} *{item.status}* · {code(item.stream)} on "
+            f"{code(item.domain)}/{code(item.app)}\n{span}")
+    if item.task_id:
+        line += f" · TaskId {code(item.task_id)}"
+    if item.requester_id:
+        line += f" · by <@{item.requester_id}>"
+    if not item.from_bot:
+        line += " · _created outside this bot_"
+    if item.status == "missing":
+        line += " · _Tencent no longer lists it (deleted elsewhere?)_"
+    return line
+
+
+def list_message(listing: Listing, zone: str, stream: str | None, page: int = 0) -> dict:
+    """`/record list`: one block per recording, ≤ 50 blocks, with a button for the next page."""
+    items = listing.items
+    pages = max(1, -(-len(items) // LIST_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = items[page * LIST_PAGE_SIZE:(page + 1) * LIST_PAGE_SIZE]
+    scope = f" for {code(stream)}" if stream else ""
+    head = (f"*Recordings{scope}* — on now, upcoming, and ended in the last day "
+            f"({len(items)} in all; page {page + 1} of {pages})")
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=head))]
+    if listing.tencent_error:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f":warning: Tencent could not be asked (`{listing.tencent_error}`); this shows "
+                 "only the bot's own records, which may be out of date.")]))
+    if not items:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text="Nothing scheduled. Schedule one with `/record livetest tomorrow 8pm to 10pm`.")))
+    for item in shown:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_listed_line(item, zone))))
+    if page + 1 < pages:
+        value = json.dumps({"stream": stream, "page": page + 1})
+        blocks.append(ActionsBlock(block_id="list_nav", elements=[
+            ButtonElement(text=f"Next {LIST_PAGE_SIZE}", action_id=LIST_MORE_ACTION, value=value)
+        ]))
+    return message(blocks, f"{len(items)} recordings")
+
+
+def simple_message(text: str) -> dict:
+    return message([SectionBlock(text=MarkdownTextObject(text=text))], text)
+
+
+def action_done_message(verb: str, user_id: str, task_id: str | None, request_id: str | None,
+                        at: datetime, zone: str) -> dict:
+    what = ("stopped the recording" if verb == "stop"
+            else "cancelled the recording (the task is deleted and will not start)")
+    text = f"<@{user_id}> {what} at {slack_date(at, zone)}."
+    if task_id:
+        text += f" TaskId {code(task_id)}"
+    if request_id:
+        text += f" · RequestId {code(request_id)}"
+    return simple_message(text)
+
+
+def reconciled_message(found_task_id: str | None) -> dict:
+    if found_task_id:
+        return simple_message(
+            ":white_check_mark: *Checked with Tencent: the recording task exists.* "
+            f"TaskId {code(found_task_id)}. It will record as scheduled."
+        )
+    return simple_message(
+        ":x: *Checked with Tencent: no recording task exists for this request,* so nothing "
+        "will be recorded. Schedule it again if you still need it."
+    )
+
+
+def template_options(templates: list[RecordTemplate]) -> list[Option]:
+    default = Option(text="Tencent default (HLS, kept permanently)", value="default")
+    options = [default]
+    for t in templates[:99]:  # a select holds at most 100 options
+        formats = ", ".join(t.formats) or "no format enabled"
+        label = f"{t.name or 'unnamed'} ({formats}) · {t.template_id}"
+        options.append(Option(text=label[:75], value=str(t.template_id)))
+    return options

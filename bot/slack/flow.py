@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recording.service import Plan, PlanError, RecordRequest, plan_recording
 from bot.runtime import Runtime
-from bot.slack.blocks import error_message, message
-from bot.slack.presenter import Respond, SlackPresenter
+from bot.slack.blocks import (
+    action_done_message,
+    error_message,
+    list_message,
+    message,
+    reconciled_message,
+    simple_message,
+)
+from bot.slack.presenter import RecordingNotifier, Respond, SlackPresenter
 from bot.slack.zones import UserZones
+from bot.store import State
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +44,12 @@ async def schedule_from_slack(
             except PlanError as e:
                 await respond(response_type="ephemeral", **error_message(e.message))
                 return
-        await rt.service.schedule(plan, SlackPresenter(client, request.channel_id, respond))
+        outcome = await rt.service.schedule(
+            plan, SlackPresenter(client, request.channel_id, respond)
+        )
+        if outcome.state is State.UNKNOWN and outcome.recording_id is not None:
+            rt.work.spawn(recheck_later(rt, client, outcome.recording_id,
+                                        rt.settings.unknown_recheck_seconds), name="recheck")
     except Exception:
         log.exception("scheduling %s failed inside the bot", request.stream)
         text = (
@@ -47,3 +61,90 @@ async def schedule_from_slack(
             await respond(response_type="ephemeral", **message([], text))
         except Exception:
             log.exception("could not tell the user about the internal error")
+
+
+async def list_for_user(rt: Runtime, zones: UserZones, team_id: str, user_id: str,
+                        stream: str | None, page: int, respond: Respond,
+                        replace: bool = False) -> None:
+    """`/record list [stream]`, answered only to the person who asked."""
+    try:
+        listing = await rt.manager.list(team_id, stream)
+        zone = await zones.zone_for(user_id)
+        msg = list_message(listing, zone.name, stream, page)
+    except Exception:
+        log.exception("listing recordings failed")
+        msg = simple_message(":warning: The bot could not list recordings (internal error); "
+                             "try again in a minute.")
+    await respond(response_type="ephemeral", replace_original=replace, **msg)
+
+
+async def manage_from_slack(rt: Runtime, client: AsyncWebClient, verb: str, team_id: str,
+                            user_id: str, respond: Respond, task_id: str | None = None,
+                            recording_id: int | None = None) -> None:
+    """Stop or cancel; refusals go to the actor only, a change to the recording's thread."""
+    act = rt.manager.stop if verb == "stop" else rt.manager.cancel
+    try:
+        result = await act(user_id=user_id, team_id=team_id, task_id=task_id,
+                           recording_id=recording_id)
+    except Exception:
+        log.exception("%s failed inside the bot", verb)
+        await respond(response_type="ephemeral", replace_original=False, **simple_message(
+            f":warning: The bot hit an internal error, so it cannot say whether the task was "
+            f"{'stopped' if verb == 'stop' else 'cancelled'}. Check with `/record list`."))
+        return
+    if not result.done:
+        await respond(response_type="ephemeral", replace_original=False,
+                      **simple_message(result.text))
+        return
+    row = result.recording
+    now = rt.service.clock()
+    zone = row.timezone if row else "UTC"
+    done = action_done_message(verb, user_id, row.task_id if row else task_id, result.request_id,
+                               now, zone)
+    if row is None:  # a task the bot did not schedule (an admin acting by TaskId)
+        await respond(response_type="ephemeral", replace_original=False, **done)
+        return
+    notifier = RecordingNotifier(client)
+    past = "stopped" if verb == "stop" else "cancelled"
+    await notifier.refresh_root(row, note=f"{past} by <@{user_id}>")
+    await notifier.reply(row, done)
+    if task_id:  # typed as a command, maybe elsewhere: confirm to the actor too
+        await respond(response_type="ephemeral", replace_original=False, **done)
+
+
+async def reconcile_pending(rt: Runtime, client: AsyncWebClient) -> int:
+    """At start: settle rows a crash or timeout left accepted/unknown, and say so in threads."""
+    settled = 0
+    for row in await rt.store.pending():
+        settled += await _reconcile_one(rt, client, row.id)
+    if settled:
+        log.info("reconciled %d request(s) left unconfirmed", settled)
+    return settled
+
+
+async def recheck_later(rt: Runtime, client: AsyncWebClient, recording_id: int,
+                        delay: float, attempts: int = 3) -> None:
+    """After an unknown outcome: look the task up on Tencent instead of retrying blindly."""
+    for attempt in range(attempts):
+        await asyncio.sleep(delay * 2**attempt)
+        row = await rt.store.get(recording_id)
+        if row is None or row.state not in (State.ACCEPTED, State.UNKNOWN):
+            return
+        if await _reconcile_one(rt, client, recording_id):
+            return
+    log.warning("recording %s still unconfirmed; it is checked again at the next start",
+                recording_id)
+
+
+async def _reconcile_one(rt: Runtime, client: AsyncWebClient, recording_id: int) -> int:
+    row = await rt.store.get(recording_id)
+    if row is None:
+        return 0
+    result = await rt.manager.reconcile(row)
+    if result is None:
+        return 0
+    notifier = RecordingNotifier(client)
+    await notifier.refresh_root(result.recording, note="checked with Tencent")
+    await notifier.reply(result.recording,
+                         reconciled_message(result.found.task_id if result.found else None))
+    return 1

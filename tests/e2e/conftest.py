@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from bot.sandbox import SlackFake
+from bot.sandbox.slack_state import DEFAULT_TEAM_ID
 from bot.tencent.emulator import LiveEmulator
 from tests.support.botproc import BotProcess
 from tests.support.slack import interaction_body, sign, slash_command_body
@@ -22,9 +23,10 @@ from tests.support.slack import interaction_body, sign, slash_command_body
 SIGNING_SECRET = "e2e-signing-secret"
 PUSH_DOMAIN = "push.example.com"
 USERS = {
-    "U_SHANGHAI": {"tz": "Asia/Shanghai", "name": "mei"},
-    "U_NEWYORK": {"tz": "America/New_York", "name": "sam"},
-    "U_NOZONE": {"name": "nobody"},
+    "U0SHANGHAI": {"tz": "Asia/Shanghai", "name": "mei"},
+    "U0NEWYORK": {"tz": "America/New_York", "name": "sam"},
+    "U0NOZONE": {"name": "nobody"},
+    "U0ADMIN": {"tz": "UTC", "name": "admin"},
 }
 CHANNEL = "C_LIVEOPS"
 
@@ -53,6 +55,8 @@ def bot_env(live: LiveEmulator, slack: SlackFake, db: Path, **extra: str) -> dic
         "LIVE_PUSH_DOMAIN": f"{PUSH_DOMAIN},backup.example.com",
         "DATABASE_URL": f"sqlite:///{db}",
         "DEFAULT_TIMEZONE": "Europe/Berlin",
+        "ADMIN_USER_IDS": "U0ADMIN",
+        "UNKNOWN_RECHECK_SECONDS": "1",
         **extra,
     }
 
@@ -104,12 +108,12 @@ class SlackClient:
                               headers=headers or sign(SIGNING_SECRET, body))
         return Reply(resp.status_code, resp.text, time.monotonic() - started)
 
-    def command(self, text: str, user: str = "U_SHANGHAI", channel: str = CHANNEL,
-                key: str | None = None) -> tuple[Reply, str]:
+    def command(self, text: str, user: str = "U0SHANGHAI", channel: str = CHANNEL,
+                key: str | None = None, team: str = DEFAULT_TEAM_ID) -> tuple[Reply, str]:
         """Send `/record <text>`; returns the ack and the key of its response_url."""
         self._n += 1
         key = key or f"r{self._n}-{time.monotonic_ns()}"
-        body = slash_command_body(text, user_id=user, channel_id=channel,
+        body = slash_command_body(text, user_id=user, channel_id=channel, team_id=team,
                                   response_url=self.slack.response_url(key),
                                   trigger_id=f"trigger-{key}")
         return self.post(body), key

@@ -36,7 +36,7 @@ def root_and_thread(slack, channel: str, stream: str, timeout: float = 10):
 
 
 def test_schedules_in_the_users_zone_and_answers_in_a_thread(client, live, slack, bot_dir):
-    ack, _ = client.command("livetest tomorrow 8pm to 10pm", user="U_SHANGHAI")
+    ack, _ = client.command("livetest tomorrow 8pm to 10pm", user="U0SHANGHAI")
     assert ack.status == 200
     assert "livetest" in ack.body
 
@@ -52,7 +52,7 @@ def test_schedules_in_the_users_zone_and_answers_in_a_thread(client, live, slack
     blocks_text = str(root.params["blocks"])
     assert f"<!date^{start}^" in blocks_text and f"<!date^{end}^" in blocks_text
     assert "Asia/Shanghai" in blocks_text
-    assert "<@U_SHANGHAI>" in blocks_text
+    assert "<@U0SHANGHAI>" in blocks_text
     assert PUSH_DOMAIN in blocks_text and "live" in blocks_text
 
     [task] = live.tasks
@@ -70,7 +70,7 @@ def test_schedules_in_the_users_zone_and_answers_in_a_thread(client, live, slack
 
 def test_another_users_zone_gives_other_instants(client, live, slack):
     client.command("nytest tomorrow 8pm to 10pm domain=backup.example.com app=show",
-                   user="U_NEWYORK")
+                   user="U0NEWYORK")
     root_and_thread(slack, CHANNEL, "nytest")
     [params] = live.calls("CreateRecordTask")
     assert (params["StartTime"], params["EndTime"]) == expected_window("America/New_York", 20, 22)
@@ -78,7 +78,7 @@ def test_another_users_zone_gives_other_instants(client, live, slack):
 
 
 def test_user_without_zone_gets_the_default_and_is_told(client, live, slack):
-    client.command("lontest tomorrow 8pm to 10pm mixed template=7", user="U_NOZONE")
+    client.command("lontest tomorrow 8pm to 10pm mixed template=7", user="U0NOZONE")
     root, _ = root_and_thread(slack, CHANNEL, "lontest")
     [params] = live.calls("CreateRecordTask")
     assert (params["StartTime"], params["EndTime"]) == expected_window("Europe/Berlin", 20, 22)
@@ -88,7 +88,7 @@ def test_user_without_zone_gets_the_default_and_is_told(client, live, slack):
 
 
 def test_chinese_phrase(client, live, slack):
-    client.command("zhtest 明天晚上8点到10点", user="U_SHANGHAI")
+    client.command("zhtest 明天晚上8点到10点", user="U0SHANGHAI")
     root_and_thread(slack, CHANNEL, "zhtest")
     [params] = live.calls("CreateRecordTask")
     assert (params["StartTime"], params["EndTime"]) == expected_window("Asia/Shanghai", 20, 22)

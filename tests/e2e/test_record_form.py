@@ -10,7 +10,7 @@ from tests.support.slack import plain_text_value, view_submission_payload
 
 
 def open_form(client, slack, text: str = "") -> dict:
-    ack, key = client.command(text, user="U_NEWYORK")
+    ack, key = client.command(text, user="U0NEWYORK")
     assert ack.status == 200
     call = slack.wait_for("views.open", lambda c: c.params.get("trigger_id") == f"trigger-{key}")
     return call.response["view"]
@@ -27,7 +27,7 @@ def submit(client, view: dict, **fields: str):
         "stream_type": {"value": {"type": "radio_buttons",
                                   "selected_option": {"value": fields.get("stream_type", "0")}}},
     }
-    return client.interact(view_submission_payload(values, view=view, user_id="U_NEWYORK"))
+    return client.interact(view_submission_payload(values, view=view, user_id="U0NEWYORK"))
 
 
 def test_empty_command_opens_the_form_with_every_field(client, slack):

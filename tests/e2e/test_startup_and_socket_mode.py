@@ -36,7 +36,7 @@ def test_socket_mode_schedules_a_recording(live, slack, tmp_path):
     bot = BotProcess(env, tmp_path).start(wait_ready=False)
     try:
         slack.socket_mode.wait_connected(timeout=60)
-        payload = slash_command_payload("socktest tomorrow 8pm to 10pm", user_id="U_SHANGHAI",
+        payload = slash_command_payload("socktest tomorrow 8pm to 10pm", user_id="U0SHANGHAI",
                                         channel_id=CHANNEL)
         ack = slack.socket_mode.send("slash_commands", payload, timeout=5)
         assert "socktest" in str(ack)

@@ -148,3 +148,35 @@ def view_submission_payload(
         "is_enterprise_install": False,
         "enterprise": None,
     }
+
+
+def block_action_payload(
+    action_id: str,
+    value: str,
+    *,
+    user_id: str = DEFAULT_USER_ID,
+    channel_id: str = DEFAULT_CHANNEL_ID,
+    team_id: str = DEFAULT_TEAM_ID,
+    message_ts: str = "",
+    response_url: str = DEFAULT_RESPONSE_URL,
+    block_id: str = "manage",
+    trigger_id: str = DEFAULT_TRIGGER_ID,
+) -> dict[str, Any]:
+    """A ``block_actions`` interaction: someone clicked a button (after any confirm dialog)."""
+    return {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "fake-workspace"},
+        "user": {"id": user_id, "username": "tester", "name": "tester", "team_id": team_id},
+        "api_app_id": DEFAULT_APP_ID,
+        "token": "legacy-verification-token",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel_id,
+                      "is_ephemeral": False},
+        "trigger_id": trigger_id,
+        "channel": {"id": channel_id, "name": "test-channel"},
+        "message": {"type": "message", "ts": message_ts, "text": ""},
+        "response_url": response_url,
+        "actions": [{
+            "action_id": action_id, "block_id": block_id, "value": value, "type": "button",
+            "action_ts": f"{time.time():.6f}",
+        }],
+    }

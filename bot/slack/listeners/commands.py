@@ -8,11 +8,19 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.recording.command import OpenForm, Schedule, ShowHelp, parse_command
+from bot.recording.command import (
+    CancelTask,
+    ListRecordings,
+    OpenForm,
+    Schedule,
+    ShowHelp,
+    StopTask,
+    parse_command,
+)
 from bot.recording.service import RecordRequest
 from bot.runtime import Runtime
 from bot.slack.blocks import code, help_message, record_form
-from bot.slack.flow import schedule_from_slack
+from bot.slack.flow import list_for_user, manage_from_slack, schedule_from_slack
 from bot.slack.zones import UserZones
 
 log = logging.getLogger(__name__)
@@ -31,7 +39,9 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
         user_id = body["user_id"]
         if isinstance(command, OpenForm):
             await ack()
-            form = record_form(body["channel_id"], settings.push_domains, settings.app_name)
+            templates = await rt.templates.get(wait=1.0)
+            form = record_form(body["channel_id"], settings.push_domains, settings.app_name,
+                               templates)
             try:
                 await client.views_open(trigger_id=body["trigger_id"], view=form)
             except SlackApiError as e:
@@ -45,6 +55,19 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
                 return
             # Look the zone up now so the form's submission can be checked without waiting.
             rt.work.spawn(zones.zone_for(user_id), name="zone-prefetch")
+            return
+
+        if isinstance(command, ListRecordings):
+            await ack(text=":mag: Looking up recordings…")
+            rt.work.spawn(list_for_user(rt, zones, body.get("team_id", ""), user_id,
+                                        command.stream, 0, respond), name="list")
+            return
+        if isinstance(command, (StopTask, CancelTask)):
+            verb = "stop" if isinstance(command, StopTask) else "cancel"
+            await ack(text=f":hourglass_flowing_sand: Asking Tencent to {verb} "
+                           f"{code(command.task_id)}…")
+            rt.work.spawn(manage_from_slack(rt, client, verb, body.get("team_id", ""), user_id,
+                                            respond, task_id=command.task_id), name=verb)
             return
 
         assert isinstance(command, Schedule)

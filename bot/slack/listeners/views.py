@@ -36,7 +36,7 @@ def read_form(view: dict, body: dict) -> RecordRequest:
     meta = json.loads(view.get("private_metadata") or "{}")
     template_raw = _value(values, "template")
     template_id = None
-    if template_raw:
+    if template_raw and template_raw != "default":
         if not template_raw.isdigit():
             raise PlanError("template", "The template id is a number from the CSS console, "
                                         "e.g. 12345 — or leave it empty for the default.")
