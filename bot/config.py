@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.access import AccessRules
+
 DEFAULT_LIVE_ENDPOINT = "live.tencentcloudapi.com"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///recordbot.db"
 
@@ -29,6 +31,48 @@ RECORD_TASK_REGIONS = (
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _APP_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_GROUP_ID_RE = re.compile(r"^S[A-Z0-9]{2,}$")
+_CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+def _ids(env: Mapping[str, str], name: str, pattern: re.Pattern[str], example: str,
+         problems: list[str]) -> frozenset[str]:
+    ids = frozenset(i.strip() for i in env.get(name, "").split(",") if i.strip())
+    bad = sorted(i for i in ids if not pattern.match(i))
+    if bad:
+        problems.append(
+            f"{name} takes Slack IDs such as {example}, not names: "
+            + ", ".join(repr(b[:40]) for b in bad) + "."
+        )
+    return ids
+
+
+def _domain_access(raw: str, problems: list[str]) -> dict[str, frozenset[str]]:
+    """`push.a.com=S0OPS,U0ALICE; push.b.com=S0VIP` → {domain: ids}."""
+    rules: dict[str, frozenset[str]] = {}
+    for entry in (e.strip() for e in raw.split(";") if e.strip()):
+        domain, sep, ids = entry.partition("=")
+        members = frozenset(i.strip() for i in ids.split(",") if i.strip())
+        if not sep or not _DOMAIN_RE.match(domain.strip()) or not members or any(
+            not (_USER_ID_RE.match(i) or _GROUP_ID_RE.match(i)) for i in members
+        ):
+            problems.append(
+                "DOMAIN_ACCESS entries look like `push.example.com=S0LIVEOPS,U012ABCDEF` "
+                f"(separated by ;), not {entry[:60]!r}."
+            )
+            continue
+        rules[domain.strip()] = members
+    return rules
+
+
+def _bool(env: Mapping[str, str], name: str, problems: list[str]) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    problems.append(f"{name} must be true or false.")
+    return False
 
 
 class ConfigError(Exception):
@@ -61,6 +105,10 @@ class Settings:
     log_level: str
     admin_user_ids: frozenset[str] = frozenset()
     unknown_recheck_seconds: int = 30
+    access: AccessRules = field(default_factory=AccessRules)
+    redis_url: str | None = field(default=None, repr=False)
+    tencent_rate_limit: int = 20
+    tencent_attempts: int = 3
 
     @property
     def socket_mode(self) -> bool:
@@ -79,6 +127,10 @@ class Settings:
         password = make_url(self.database_url).password
         if password:
             values.append(str(password))
+        if self.redis_url:
+            redis_password = urlparse(self.redis_url).password
+            if redis_password:
+                values.append(redis_password)
         return [v for v in values if v and len(v) >= 4]
 
 
@@ -218,14 +270,23 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
 
-    admins = frozenset(a.strip() for a in get("ADMIN_USER_IDS").split(",") if a.strip())
-    bad_admins = sorted(a for a in admins if not _USER_ID_RE.match(a))
-    if bad_admins:
-        problems.append(
-            "ADMIN_USER_IDS takes Slack user IDs such as U012ABCDEF (profile → ⋮ → Copy member "
-            "ID), not names: " + ", ".join(repr(a[:40]) for a in bad_admins) + "."
-        )
+    admins = _ids(env, "ADMIN_USER_IDS", _USER_ID_RE, "U012ABCDEF (profile → ⋮ → Copy member "
+                  "ID)", problems)
     recheck = _int(env, "UNKNOWN_RECHECK_SECONDS", 30, 1, 3600, problems)
+    access = AccessRules(
+        users=_ids(env, "ALLOWED_USER_IDS", _USER_ID_RE, "U012ABCDEF", problems),
+        groups=_ids(env, "ALLOWED_USERGROUP_IDS", _GROUP_ID_RE, "S0LIVEOPS", problems),
+        channels=_ids(env, "ALLOWED_CHANNEL_IDS", _CHANNEL_ID_RE, "C012ABCDEF", problems),
+        domains=_domain_access(get("DOMAIN_ACCESS"), problems),
+        deny_by_default=_bool(env, "ACCESS_DENY_BY_DEFAULT", problems),
+        admins=admins,
+        hint=get("ACCESS_DENIED_HINT") or "ask an admin of this bot to add you",
+    )
+    redis_url = get("REDIS_URL") or None
+    if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
+        problems.append("REDIS_URL must look like redis://host:6379/0.")
+    rate = _int(env, "TENCENTCLOUD_RATE_LIMIT", 20, 1, 1000, problems)
+    attempts = _int(env, "TENCENTCLOUD_ATTEMPTS", 3, 1, 10, problems)
 
     if problems:
         raise ConfigError(problems)
@@ -249,4 +310,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_level=log_level,
         admin_user_ids=admins,
         unknown_recheck_seconds=recheck,
+        access=access,
+        redis_url=redis_url,
+        tencent_rate_limit=rate,
+        tencent_attempts=attempts,
     )

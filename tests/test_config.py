@@ -94,3 +94,28 @@ def test_admins_are_user_ids_not_names():
     with pytest.raises(ConfigError) as err:
         load_settings({**GOOD, "ADMIN_USER_IDS": "@alice"})
     assert "ADMIN_USER_IDS" in str(err.value) and "@alice" in str(err.value)
+
+
+def test_access_settings():
+    s = load_settings({
+        **GOOD,
+        "ALLOWED_USER_IDS": "U0ALICE",
+        "ALLOWED_USERGROUP_IDS": "S0LIVEOPS",
+        "ALLOWED_CHANNEL_IDS": "C0LIVE,G0PRIVATE",
+        "DOMAIN_ACCESS": "vip.example.com=S0VIP,U0BOSS; push.example.com=U0ALICE",
+        "ACCESS_DENY_BY_DEFAULT": "true",
+        "ACCESS_DENIED_HINT": "ask in #live-ops",
+    })
+    a = s.access
+    assert (a.users, a.groups, a.channels) == ({"U0ALICE"}, {"S0LIVEOPS"}, {"C0LIVE", "G0PRIVATE"})
+    assert a.domains == {"vip.example.com": {"S0VIP", "U0BOSS"}, "push.example.com": {"U0ALICE"}}
+    assert a.deny_by_default and a.hint == "ask in #live-ops"
+
+
+def test_bad_access_settings_are_named():
+    with pytest.raises(ConfigError) as err:
+        load_settings({**GOOD, "ALLOWED_USERGROUP_IDS": "@live-ops", "DOMAIN_ACCESS": "nope",
+                       "ACCESS_DENY_BY_DEFAULT": "maybe", "REDIS_URL": "http://x"})
+    text = str(err.value)
+    for name in ("ALLOWED_USERGROUP_IDS", "DOMAIN_ACCESS", "ACCESS_DENY_BY_DEFAULT", "REDIS_URL"):
+        assert name in text

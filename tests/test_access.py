@@ -1,0 +1,50 @@
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.access import AccessPolicy, AccessRules
+from bot.sandbox import SlackFake
+
+
+@pytest.fixture(scope="module")
+def slack():
+    with SlackFake(bot_token="xoxb-access", usergroups={"S0OPS": ["U0OPS1", "U0OPS2"],
+                                                        "S0VIP": ["U0VIP"]}) as fake:
+        yield fake
+
+
+def policy(slack, **rules):
+    return AccessPolicy(AccessRules(**rules),
+                        AsyncWebClient(token="xoxb-access", base_url=slack.api_url))
+
+
+async def test_open_by_default(slack):
+    assert (await policy(slack).check("U0ANYONE", "C0ANY")).allowed
+
+
+async def test_deny_by_default_closes_to_all_but_admins(slack):
+    p = policy(slack, deny_by_default=True, admins=frozenset({"U0ADMIN"}))
+    decision = await p.check("U0ANYONE", "C0ANY")
+    assert not decision.allowed and "ACCESS_DENY_BY_DEFAULT" in decision.reason
+    assert (await p.check("U0ADMIN", "C0ANY")).allowed
+
+
+async def test_user_groups_are_looked_up_and_cached(slack):
+    slack.reset()
+    p = policy(slack, groups=frozenset({"S0OPS"}), hint="ask to be added to @live-ops")
+    assert (await p.check("U0OPS2", "C0ANY")).allowed
+    denied = await p.check("U0STRANGER", "C0ANY")
+    assert not denied.allowed
+    assert "<!subteam^S0OPS>" in denied.reason and "ask to be added to @live-ops" in denied.reason
+    assert len(slack.calls("usergroups.users.list")) == 1  # cached between checks
+
+
+async def test_channels_and_domains(slack):
+    p = policy(slack, channels=frozenset({"C0LIVE"}),
+               domains={"vip.example.com": frozenset({"S0VIP", "U0BOSS"})})
+    wrong_channel = await p.check("U0VIP", "C0RANDOM")
+    assert not wrong_channel.allowed and "<#C0LIVE>" in wrong_channel.reason
+    assert (await p.check("U0VIP", "C0LIVE", "vip.example.com")).allowed
+    assert (await p.check("U0BOSS", "C0LIVE", "vip.example.com")).allowed
+    other = await p.check("U0OPS1", "C0LIVE", "vip.example.com")
+    assert not other.allowed and "vip.example.com" in other.reason
+    assert (await p.check("U0OPS1", "C0LIVE", "push.example.com")).allowed
