@@ -7,18 +7,25 @@ telling a ``Presenter`` what to show at each step.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.recording.rules import WindowRuleError, check_window
 from bot.store import AuditAction, Recording, RecordingStore, State
 from bot.tencent.errors import advice_for
-from bot.tencent.live_api import LiveApi, OutcomeUnknown, RecordTaskSpec, TencentRejected
+from bot.tencent.live_api import (
+    LiveApi,
+    OutcomeUnknown,
+    RecordTaskInfo,
+    RecordTaskSpec,
+    TencentRejected,
+)
 from bot.timeparse import RecordingWindow, TimeParseError, parse_window
 
 log = logging.getLogger(__name__)
@@ -72,6 +79,7 @@ class Outcome:
     meaning: str | None = None
     hint: str | None = None
     recording_id: int | None = None
+    duplicate_of: int | None = None  # set when this repeats a request made moments ago
 
     @property
     def task_exists(self) -> bool | None:
@@ -88,6 +96,9 @@ class Presenter(Protocol):
     async def show_outcome(
         self, plan: Plan, root: str | None, outcome: Outcome, recording_id: int
     ) -> None: ...
+
+    async def show_duplicate(self, plan: Plan, first: Recording) -> None:
+        """The same person asked for the same window moments ago: point at that request."""
 
 
 def validate_names(stream: str, app: str) -> None:
@@ -141,6 +152,11 @@ def plan_recording(
     )
 
 
+DUPLICATE_WINDOW = timedelta(minutes=10)
+SAME_WINDOW = timedelta(minutes=2)
+MAX_OVERLAPPING = 3  # Tencent starts at most three overlapping tasks on one stream
+
+
 class RecordingService:
     def __init__(
         self,
@@ -151,19 +167,92 @@ class RecordingService:
         self.live = live
         self.store = store
         self.clock = clock
+        self._locks: dict[tuple, asyncio.Lock] = {}
+
+    async def recent_duplicate(self, plan: Plan) -> Recording | None:
+        """The same user's request for the same stream and window within the last 10 minutes
+        (a double click, a command retyped after a Slack timeout, a form submitted twice)."""
+        req = plan.request
+        since = self.clock() - DUPLICATE_WINDOW
+        rows = await self.store.for_team(req.team_id, since=plan.end - SAME_WINDOW,
+                                         stream=req.stream)
+        for row in rows:
+            if (
+                row.requester_id == req.user_id
+                and (row.domain_name, row.app_name) == (req.domain, req.app)
+                # "for 1 hour" retyped a minute later is the same window, shifted a little.
+                and abs(row.start_time - plan.start) <= SAME_WINDOW
+                and abs(row.end_time - plan.end) <= SAME_WINDOW
+                and row.created_at >= since
+                and row.state in (State.ACCEPTED, State.CREATED, State.UNKNOWN)
+            ):
+                return row
+        return None
+
+    async def overlapping(self, plan: Plan) -> list[RecordTaskInfo]:
+        """Tasks on Tencent for the same stream whose window overlaps this one (not stopped).
+
+        A task lasts at most 24 h, so every overlapping task lies wholly inside the window
+        widened by a day on each side — which DescribeRecordTask requires.
+        """
+        req = plan.request
+        start, end = int(plan.start.timestamp()), int(plan.end.timestamp())
+        day = 24 * 3600
+        tasks = await self.live.describe_record_tasks(
+            start - day, end + day, stream_name=req.stream, domain_name=req.domain,
+            app_name=req.app,
+        )
+        return [t for t in tasks if not t.stopped and t.start_time < end and t.end_time > start]
+
+    def _lock_for(self, plan: Plan) -> asyncio.Lock:
+        req = plan.request
+        key = (req.team_id, req.user_id, req.stream, req.domain, req.app)
+        if len(self._locks) > 1000:  # forget idle locks now and then
+            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+        return self._locks.setdefault(key, asyncio.Lock())
 
     def now_in(self, zone: ZoneInfo) -> datetime:
         return self.clock().astimezone(zone)
 
     async def schedule(self, plan: Plan, presenter: Presenter) -> Outcome:
-        """Persist, show, call Tencent, persist the outcome, show it. Never raises for Tencent."""
+        """Persist, show, call Tencent, persist the outcome, show it. Never raises for Tencent.
+
+        A repeat of the same request within 10 minutes creates nothing and points at the first.
+        """
         req = plan.request
         # A window already under way records from now: what Tencent is sent is what is stored,
         # so a later DescribeRecordTask can match the row exactly.
         now = self.clock().astimezone(plan.start.tzinfo).replace(microsecond=0)
         if plan.start < now:
             plan = replace(plan, start=now)
-        row = await self.store.add(
+        async with self._lock_for(plan):
+            first = await self.recent_duplicate(plan)
+            if first is not None:
+                await presenter.show_duplicate(plan, first)
+                return Outcome(State(first.state), task_id=first.task_id,
+                               recording_id=first.id, duplicate_of=first.id)
+            row = await self._persist(plan)
+        root = await presenter.show_request(plan)
+        if root:
+            await self.store.update(row.id, root_ts=root)
+        outcome = replace(await self._create(plan), recording_id=row.id)
+        await self.store.update(
+            row.id,
+            state=outcome.state.value,
+            task_id=outcome.task_id,
+            error_code=outcome.code,
+            error_message=outcome.message,
+            request_id=outcome.request_id,
+        )
+        await self.store.add_audit(row.id, req.team_id, req.user_id, AuditAction.CREATE,
+                                   f"{outcome.state.value} {outcome.task_id or outcome.code}")
+        await presenter.show_outcome(plan, root, outcome, row.id)
+        return outcome
+
+    async def _persist(self, plan: Plan) -> Recording:
+        """The "accepted" row, written before Tencent is called."""
+        req = plan.request
+        return await self.store.add(
             Recording(
                 team_id=req.team_id,
                 channel_id=req.channel_id,
@@ -181,22 +270,6 @@ class RecordingService:
                 state=State.ACCEPTED.value,
             )
         )
-        root = await presenter.show_request(plan)
-        if root:
-            await self.store.update(row.id, root_ts=root)
-        outcome = replace(await self._create(plan), recording_id=row.id)
-        await self.store.update(
-            row.id,
-            state=outcome.state.value,
-            task_id=outcome.task_id,
-            error_code=outcome.code,
-            error_message=outcome.message,
-            request_id=outcome.request_id,
-        )
-        await self.store.add_audit(row.id, req.team_id, req.user_id, AuditAction.CREATE,
-                                   f"{outcome.state.value} {outcome.task_id or outcome.code}")
-        await presenter.show_outcome(plan, root, outcome, row.id)
-        return outcome
 
     async def _create(self, plan: Plan) -> Outcome:
         req = plan.request

@@ -7,8 +7,10 @@ import logging
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessPolicy
 from bot.runtime import Runtime
 from bot.slack import listeners
+from bot.slack.deps import SlackDeps
 from bot.slack.flow import reconcile_pending
 from bot.slack.zones import UserZones
 
@@ -36,7 +38,11 @@ def build_app(rt: Runtime) -> AsyncApp:
         log.error("unhandled error in a listener: %s (%s)", type(error).__name__,
                   body.get("type") or body.get("command"), exc_info=error)
 
-    listeners.register(app, rt, UserZones(client, settings.default_timezone))
+    deps = SlackDeps(
+        zones=UserZones(client, settings.default_timezone),
+        access=AccessPolicy(settings.access, client),
+    )
+    listeners.register(app, rt, deps)
     return app
 
 

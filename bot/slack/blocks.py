@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -30,9 +30,10 @@ from slack_sdk.models.views import View
 
 from bot.recording.manage import ListedRecording, Listing
 from bot.recording.rules import format_duration
-from bot.recording.service import Outcome, Plan
+from bot.recording.service import Outcome, Plan, RecordRequest
 from bot.store import Recording, State
-from bot.tencent.live_api import RecordTemplate
+from bot.tencent.live_api import RecordTaskInfo, RecordTemplate
+from bot.timeparse import RecordingWindow
 
 MAX_MESSAGE_BLOCKS = 50
 FORM_CALLBACK_ID = "record_form"
@@ -452,3 +453,78 @@ def template_options(templates: list[RecordTemplate]) -> list[Option]:
         label = f"{t.name or 'unnamed'} ({formats}) · {t.template_id}"
         options.append(Option(text=label[:75], value=str(t.template_id)))
     return options
+
+
+OVERLAP_CONFIRM_ACTION = "overlap_confirm"
+
+
+def plan_to_value(plan: Plan) -> str:
+    """The plan in a button's value (≤ 2000 chars): the absolute window, not the phrase, so a
+    click minutes later schedules what was shown."""
+    req = plan.request
+    data = {
+        "team": req.team_id, "channel": req.channel_id, "user": req.user_id,
+        "stream": req.stream, "when": req.when_text[:300], "domain": req.domain,
+        "app": req.app, "template": req.template_id, "type": req.stream_type,
+        "source": req.source, "start": plan.start.isoformat(), "end": plan.end.isoformat(),
+        "zone": plan.zone, "understood": plan.window.description[:200],
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def plan_from_value(value: str) -> Plan:
+    d = json.loads(value)
+    request = RecordRequest(
+        team_id=d["team"], channel_id=d["channel"], user_id=d["user"], stream=d["stream"],
+        when_text=d["when"], domain=d["domain"], app=d["app"], template_id=d["template"],
+        stream_type=d["type"], raw_text=d["when"], source=d["source"],
+    )
+    start, end = datetime.fromisoformat(d["start"]), datetime.fromisoformat(d["end"])
+    window = RecordingWindow(start, end, d["understood"], d["zone"])
+    return Plan(request, window, start, end, d["zone"])
+
+
+def overlap_message(plan: Plan, tasks: list[RecordTaskInfo], refuse: bool) -> dict:
+    zone = plan.zone
+    lines = [
+        f"• {slack_date(datetime.fromtimestamp(t.start_time, UTC), zone)} → "
+        f"{slack_date(datetime.fromtimestamp(t.end_time, UTC), zone)} · TaskId {code(t.task_id)}"
+        for t in tasks[:20]
+    ]
+    listing = "\n".join(lines)
+    if refuse:
+        text = (
+            f":no_entry: {code(plan.request.stream)} already has {len(tasks)} recording tasks "
+            f"overlapping {escape(plan.window.description)}:\n{listing}\nTencent runs at most "
+            "three overlapping tasks on one stream, so a fourth would never record. *Nothing "
+            "was scheduled.* Stop or cancel one of them first (`/record list`)."
+        )
+        return simple_message(text)
+    text = (
+        f":warning: {code(plan.request.stream)} already has "
+        f"{'a recording task' if len(tasks) == 1 else f'{len(tasks)} recording tasks'} "
+        f"overlapping {escape(plan.window.description)}:\n{listing}\n"
+        "Tencent records overlapping tasks separately (each makes its own files). "
+        "*Nothing is scheduled until you confirm.*"
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(block_id="overlap", elements=[
+            ButtonElement(text="Schedule anyway", action_id=OVERLAP_CONFIRM_ACTION,
+                          value=plan_to_value(plan), style="primary"),
+        ]),
+    ]
+    return message(blocks, f"{plan.request.stream} already has overlapping recordings")
+
+
+def duplicate_message(first: Recording, link: str | None) -> dict:
+    where = f"<{link}|the first request's thread>" if link else (
+        f"the thread of the first request in <#{first.channel_id}>")
+    state = {"created": f"scheduled, TaskId {code(first.task_id or '')}",
+             "accepted": "still waiting for Tencent", "unknown": "being checked with Tencent"}
+    text = (
+        ":information_source: You asked for this same recording a moment ago "
+        f"({state.get(first.state, first.state)}), so no second task was created. "
+        f"See {where}."
+    )
+    return simple_message(text)

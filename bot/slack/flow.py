@@ -7,43 +7,72 @@ import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.recording.service import Plan, PlanError, RecordRequest, plan_recording
+from bot.recording.service import (
+    MAX_OVERLAPPING,
+    Plan,
+    PlanError,
+    RecordRequest,
+    plan_recording,
+)
 from bot.runtime import Runtime
 from bot.slack.blocks import (
     action_done_message,
     error_message,
     list_message,
     message,
+    overlap_message,
     reconciled_message,
     simple_message,
 )
+from bot.slack.deps import SlackDeps
 from bot.slack.presenter import RecordingNotifier, Respond, SlackPresenter
-from bot.slack.zones import UserZones
-from bot.store import State
+from bot.store import AuditAction, State
+from bot.tencent.live_api import LiveApiError
 
 log = logging.getLogger(__name__)
 
 
+async def allowed(rt: Runtime, deps: SlackDeps, team_id: str, user_id: str, channel_id: str,
+                  what: str, respond: Respond, domain: str | None = None) -> bool:
+    """The access policy's answer; a refusal is told to the user only, and audited."""
+    decision = await deps.access.check(user_id, channel_id, domain)
+    if decision.allowed:
+        return True
+    await rt.store.add_audit(None, team_id, user_id, AuditAction.DENIED,
+                             f"{what} in {channel_id}" + (f" on {domain}" if domain else ""))
+    await respond(response_type="ephemeral", replace_original=False,
+                  **simple_message(decision.reason))
+    return False
+
+
 async def schedule_from_slack(
     rt: Runtime,
-    zones: UserZones,
+    deps: SlackDeps,
     client: AsyncWebClient,
     request: RecordRequest,
     respond: Respond,
     plan: Plan | None = None,
+    overlap_confirmed: bool = False,
 ) -> None:
-    """Understand the request in the user's zone (unless already planned), then schedule it.
+    """Check access, understand the request in the user's zone (unless already planned), look
+    for overlapping tasks, then schedule it.
 
-    Every path answers the user: a plan error, the outcome, or an internal error.
+    Every path answers the user: a refusal, a plan error, an overlap question, the outcome, or
+    an internal error.
     """
     try:
+        if not await allowed(rt, deps, request.team_id, request.user_id, request.channel_id,
+                             f"schedule {request.stream}", respond, request.domain):
+            return
         if plan is None:
-            zone = await zones.zone_for(request.user_id)
+            zone = await deps.zones.zone_for(request.user_id)
             try:
                 plan = plan_recording(request, rt.service.now_in(zone.zone), zone.note)
             except PlanError as e:
                 await respond(response_type="ephemeral", **error_message(e.message))
                 return
+        if not await _overlap_ok(rt, plan, respond, overlap_confirmed):
+            return
         outcome = await rt.service.schedule(
             plan, SlackPresenter(client, request.channel_id, respond)
         )
@@ -54,8 +83,8 @@ async def schedule_from_slack(
         log.exception("scheduling %s failed inside the bot", request.stream)
         text = (
             ":warning: The bot hit an internal error before it could confirm the outcome, so "
-            "*a recording task may or may not exist.* The request is saved; an admin can find "
-            "it in the bot's log and store."
+            "*a recording task may or may not exist.* Check with `/record list` before trying "
+            "again; an admin can find the details in the bot's log."
         )
         try:
             await respond(response_type="ephemeral", **message([], text))
@@ -63,13 +92,34 @@ async def schedule_from_slack(
             log.exception("could not tell the user about the internal error")
 
 
-async def list_for_user(rt: Runtime, zones: UserZones, team_id: str, user_id: str,
-                        stream: str | None, page: int, respond: Respond,
+async def _overlap_ok(rt: Runtime, plan: Plan, respond: Respond, confirmed: bool) -> bool:
+    """Tencent runs at most three overlapping tasks per stream: ask before adding a second or
+    third, refuse a fourth. If Tencent cannot be asked, go ahead (the create will tell)."""
+    try:
+        overlaps = await rt.service.overlapping(plan)
+    except LiveApiError as e:
+        log.warning("overlap check skipped: %s", e.code)
+        return True
+    if len(overlaps) >= MAX_OVERLAPPING:
+        await respond(response_type="ephemeral", replace_original=confirmed,
+                      **overlap_message(plan, overlaps, refuse=True))
+        return False
+    if overlaps and not confirmed:
+        await respond(response_type="ephemeral", replace_original=False,
+                      **overlap_message(plan, overlaps, refuse=False))
+        return False
+    return True
+
+
+async def list_for_user(rt: Runtime, deps: SlackDeps, team_id: str, user_id: str,
+                        channel_id: str, stream: str | None, page: int, respond: Respond,
                         replace: bool = False) -> None:
     """`/record list [stream]`, answered only to the person who asked."""
     try:
+        if not await allowed(rt, deps, team_id, user_id, channel_id, "list", respond):
+            return
         listing = await rt.manager.list(team_id, stream)
-        zone = await zones.zone_for(user_id)
+        zone = await deps.zones.zone_for(user_id)
         msg = list_message(listing, zone.name, stream, page)
     except Exception:
         log.exception("listing recordings failed")
@@ -78,12 +128,14 @@ async def list_for_user(rt: Runtime, zones: UserZones, team_id: str, user_id: st
     await respond(response_type="ephemeral", replace_original=replace, **msg)
 
 
-async def manage_from_slack(rt: Runtime, client: AsyncWebClient, verb: str, team_id: str,
-                            user_id: str, respond: Respond, task_id: str | None = None,
-                            recording_id: int | None = None) -> None:
+async def manage_from_slack(rt: Runtime, deps: SlackDeps, client: AsyncWebClient, verb: str,
+                            team_id: str, user_id: str, channel_id: str, respond: Respond,
+                            task_id: str | None = None, recording_id: int | None = None) -> None:
     """Stop or cancel; refusals go to the actor only, a change to the recording's thread."""
     act = rt.manager.stop if verb == "stop" else rt.manager.cancel
     try:
+        if not await allowed(rt, deps, team_id, user_id, channel_id, verb, respond):
+            return
         result = await act(user_id=user_id, team_id=team_id, task_id=task_id,
                            recording_id=recording_id)
     except Exception:

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recording.service import Outcome, Plan
-from bot.slack.blocks import RootView, outcome_message, root_message
+from bot.slack.blocks import RootView, duplicate_message, outcome_message, root_message
 from bot.store import Recording
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,17 @@ class SlackPresenter:
             await update_root(self._client, self._channel, root, view)
             return
         await self._private(msg)
+
+    async def show_duplicate(self, plan: Plan, first: Recording) -> None:
+        link = None
+        if first.root_ts:
+            try:
+                resp = await self._client.chat_getPermalink(channel=first.channel_id,
+                                                            message_ts=first.root_ts)
+                link = resp.get("permalink")
+            except SlackApiError as e:
+                log.info("no permalink for %s: %s", first.root_ts, e.response.get("error"))
+        await self._private(duplicate_message(first, link))
 
     async def _private(self, msg: dict, first: bool = False) -> None:
         if self._respond is None:

@@ -8,13 +8,20 @@ import json
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.recording.rules import WindowRuleError, check_window
 from bot.runtime import Runtime
-from bot.slack.blocks import CANCEL_ACTION, LIST_MORE_ACTION, STOP_ACTION
-from bot.slack.flow import list_for_user, manage_from_slack
-from bot.slack.zones import UserZones
+from bot.slack.blocks import (
+    CANCEL_ACTION,
+    LIST_MORE_ACTION,
+    OVERLAP_CONFIRM_ACTION,
+    STOP_ACTION,
+    plan_from_value,
+)
+from bot.slack.deps import SlackDeps
+from bot.slack.flow import list_for_user, manage_from_slack, schedule_from_slack
 
 
-def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
+def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
     async def manage(verb: str, ack: AsyncAck, body: dict, action: dict,
                      client: AsyncWebClient, respond: AsyncRespond) -> None:
         await ack()
@@ -25,8 +32,10 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
                           text=":warning: That button is out of date; use `/record list`.")
             return
         team_id = (body.get("team") or {}).get("id", "")
-        rt.work.spawn(manage_from_slack(rt, client, verb, team_id, body["user"]["id"], respond,
-                                        recording_id=recording_id), name=verb)
+        channel_id = (body.get("channel") or {}).get("id", "")
+        rt.work.spawn(manage_from_slack(rt, deps, client, verb, team_id, body["user"]["id"],
+                                        channel_id, respond, recording_id=recording_id),
+                      name=verb)
 
     @app.action(STOP_ACTION)
     async def stop(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
@@ -47,5 +56,31 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
         except (ValueError, AttributeError):
             stream, page = None, 0
         team_id = (body.get("team") or {}).get("id", "")
-        rt.work.spawn(list_for_user(rt, zones, team_id, body["user"]["id"], stream, page,
-                                    respond, replace=True), name="list")
+        channel_id = (body.get("channel") or {}).get("id", "")
+        rt.work.spawn(list_for_user(rt, deps, team_id, body["user"]["id"], channel_id, stream,
+                                    page, respond, replace=True), name="list")
+
+    @app.action(OVERLAP_CONFIRM_ACTION)
+    async def schedule_anyway(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
+                              respond: AsyncRespond) -> None:
+        await ack()
+        try:
+            plan = plan_from_value(action.get("value") or "")
+        except (ValueError, KeyError, TypeError):
+            await respond(response_type="ephemeral", replace_original=True,
+                          text=":warning: That button is out of date; send `/record` again.")
+            return
+        if plan.request.user_id != body["user"]["id"]:
+            await respond(response_type="ephemeral", replace_original=False,
+                          text=":no_entry: Only the person who asked can confirm this.")
+            return
+        try:
+            check_window(plan.start, plan.end, rt.service.clock())
+        except WindowRuleError as e:
+            await respond(response_type="ephemeral", replace_original=True,
+                          text=f":warning: {e.message} Nothing was scheduled.")
+            return
+        await respond(response_type="ephemeral", replace_original=True,
+                      text=":hourglass_flowing_sand: Scheduling it alongside the others…")
+        rt.work.spawn(schedule_from_slack(rt, deps, client, plan.request, respond, plan,
+                                          overlap_confirmed=True), name="schedule")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -20,13 +21,13 @@ from bot.recording.command import (
 from bot.recording.service import RecordRequest
 from bot.runtime import Runtime
 from bot.slack.blocks import code, help_message, record_form
-from bot.slack.flow import list_for_user, manage_from_slack, schedule_from_slack
-from bot.slack.zones import UserZones
+from bot.slack.deps import SlackDeps
+from bot.slack.flow import allowed, list_for_user, manage_from_slack, schedule_from_slack
 
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
+def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
     settings = rt.settings
 
     @app.command("/record")
@@ -36,10 +37,16 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
         if isinstance(command, ShowHelp):
             await ack(**help_message(command.reason, settings.push_domains, settings.app_name))
             return
-        user_id = body["user_id"]
+        user_id, channel_id, team_id = body["user_id"], body["channel_id"], body.get("team_id", "")
         if isinstance(command, OpenForm):
             await ack()
-            templates = await rt.templates.get(wait=1.0)
+            # The trigger expires 3 s after the command: look access and templates up together.
+            access, templates = await asyncio.gather(
+                allowed(rt, deps, team_id, user_id, channel_id, "open the form", respond),
+                rt.templates.get(wait=1.0),
+            )
+            if not access:
+                return
             form = record_form(body["channel_id"], settings.push_domains, settings.app_name,
                                templates)
             try:
@@ -54,27 +61,27 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
                 )
                 return
             # Look the zone up now so the form's submission can be checked without waiting.
-            rt.work.spawn(zones.zone_for(user_id), name="zone-prefetch")
+            rt.work.spawn(deps.zones.zone_for(user_id), name="zone-prefetch")
             return
 
         if isinstance(command, ListRecordings):
             await ack(text=":mag: Looking up recordings…")
-            rt.work.spawn(list_for_user(rt, zones, body.get("team_id", ""), user_id,
-                                        command.stream, 0, respond), name="list")
+            rt.work.spawn(list_for_user(rt, deps, team_id, user_id, channel_id, command.stream,
+                                        0, respond), name="list")
             return
         if isinstance(command, (StopTask, CancelTask)):
             verb = "stop" if isinstance(command, StopTask) else "cancel"
             await ack(text=f":hourglass_flowing_sand: Asking Tencent to {verb} "
                            f"{code(command.task_id)}…")
-            rt.work.spawn(manage_from_slack(rt, client, verb, body.get("team_id", ""), user_id,
+            rt.work.spawn(manage_from_slack(rt, deps, client, verb, team_id, user_id, channel_id,
                                             respond, task_id=command.task_id), name=verb)
             return
 
         assert isinstance(command, Schedule)
         await ack(text=f":hourglass_flowing_sand: Scheduling {code(command.stream)}…")
         request = RecordRequest(
-            team_id=body.get("team_id", ""),
-            channel_id=body["channel_id"],
+            team_id=team_id,
+            channel_id=channel_id,
             user_id=user_id,
             stream=command.stream,
             when_text=command.when_text,
@@ -85,4 +92,4 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
             raw_text=body.get("text", ""),
             source="command",
         )
-        rt.work.spawn(schedule_from_slack(rt, zones, client, request, respond), name="schedule")
+        rt.work.spawn(schedule_from_slack(rt, deps, client, request, respond), name="schedule")

@@ -13,8 +13,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.recording.service import PlanError, RecordRequest, plan_recording
 from bot.runtime import Runtime
 from bot.slack.blocks import FORM_CALLBACK_ID
+from bot.slack.deps import SlackDeps
 from bot.slack.flow import schedule_from_slack
 from bot.slack.zones import UserZone, UserZones
+from bot.store import AuditAction
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +59,20 @@ def read_form(view: dict, body: dict) -> RecordRequest:
     )
 
 
-def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
+def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
     @app.view(FORM_CALLBACK_ID)
     async def submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
         try:
             request = read_form(view, body)
             if not request.domain:
                 raise PlanError("domain", "Choose the push domain to record from.")
-            zone = await _zone_within_budget(zones, request.user_id)
+            decision = await deps.access.check(request.user_id, request.channel_id,
+                                               request.domain)
+            if not decision.allowed:
+                await rt.store.add_audit(None, request.team_id, request.user_id,
+                                         AuditAction.DENIED, f"form on {request.domain}")
+                raise PlanError("domain", decision.reason)
+            zone = await _zone_within_budget(deps.zones, request.user_id)
             plan = plan_recording(request, rt.service.now_in(zone.zone), zone.note)
         except PlanError as e:
             await ack(response_action="errors", errors={e.field: e.message[:MAX_ERROR]})
@@ -77,7 +85,7 @@ def register(app: AsyncApp, rt: Runtime, zones: UserZones) -> None:
             msg.pop("replace_original", None)
             await client.chat_postMessage(channel=request.user_id, **msg)
 
-        work = schedule_from_slack(rt, zones, client, request, tell_user, plan)
+        work = schedule_from_slack(rt, deps, client, request, tell_user, plan)
         rt.work.spawn(work, name="schedule")
 
 
