@@ -30,9 +30,13 @@ from bot.timeparse import RecordingWindow, TimeParseError, parse_window
 
 log = logging.getLogger(__name__)
 
-# Tencent stream names: letters, digits, '_' and '-'; the full rules arrive with input hardening.
+# Names as Tencent Live takes them in push URLs: letters, digits, '_' and '-' for the stream
+# (≤ 256) and the app (≤ 64); the push domain is a DNS name (labels ≤ 63, whole ≤ 253).
 STREAM_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 APP_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$"
+)
 
 
 @dataclass(frozen=True)
@@ -101,18 +105,28 @@ class Presenter(Protocol):
         """The same person asked for the same window moments ago: point at that request."""
 
 
-def validate_names(stream: str, app: str) -> None:
+def _shown(text: str) -> str:
+    return text[:80] + ("…" if len(text) > 80 else "")
+
+
+def validate_names(stream: str, app: str, domain: str = "example.com") -> None:
     if not STREAM_RE.match(stream):
         raise PlanError(
             "stream",
-            f"`{stream[:80]}` is not a valid stream name: use letters, digits, `_` and `-` "
+            f"`{_shown(stream)}` is not a valid stream name: use letters, digits, `_` and `-` "
             "(up to 256 characters), e.g. `livetest`.",
         )
     if not APP_RE.match(app):
         raise PlanError(
             "app",
-            f"`{app[:80]}` is not a valid app name: use letters, digits, `_` and `-` "
+            f"`{_shown(app)}` is not a valid app name: use letters, digits, `_` and `-` "
             "(up to 64 characters); the default is `live`.",
+        )
+    if not DOMAIN_RE.match(domain):
+        raise PlanError(
+            "domain",
+            f"`{_shown(domain)}` is not a push domain: a domain name such as "
+            "`12345.livepush.myqcloud.com` (letters, digits, `-` and dots; up to 253 characters).",
         )
 
 
@@ -120,7 +134,7 @@ def plan_recording(
     request: RecordRequest, now: datetime, zone_note: str | None = None
 ) -> Plan:
     """Parse the window in the zone of ``now`` and check Tencent's rules. Pure: no I/O."""
-    validate_names(request.stream, request.app)
+    validate_names(request.stream, request.app, request.domain)
     if not request.when_text.strip():
         raise PlanError(
             "when",

@@ -7,6 +7,7 @@ User-supplied text is escaped so it can neither mention (`<!channel>`) nor link.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ from bot.tencent.live_api import RecordTaskInfo, RecordTemplate
 from bot.timeparse import RecordingWindow
 
 MAX_MESSAGE_BLOCKS = 50
+_BROADCAST = re.compile(r"@(channel|here|everyone)", re.IGNORECASE)
 FORM_CALLBACK_ID = "record_form"
 USAGE = "/record <stream> <when> [domain=<push domain>] [app=<app>] [template=<id>] [mixed]"
 
@@ -44,6 +46,8 @@ def escape(text: str, limit: int = 500) -> str:
     """Escape for mrkdwn: no mentions, links or formatting from user text; bounded length."""
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A zero-width joiner keeps "@channel" and friends from ever becoming a mention.
+    text = _BROADCAST.sub(lambda m: "@\u200d" + m.group(1), text)
     return text.replace("`", "'")
 
 
@@ -169,9 +173,7 @@ def root_message(view: RootView, now: datetime | None = None) -> dict:
         status += f" · TaskId {code(view.task_id)}"
     if view.status_note:
         status += f" · {view.status_note}"
-    understood = (
-        f"Understood “{escape(view.when_text, 300)}” as {escape(view.understood, 300)}"
-    )
+    understood = f"Understood {code(view.when_text, 300)} as {escape(view.understood, 300)}"
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f":clapper: *Recording request* for {code(view.stream)}")

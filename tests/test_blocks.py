@@ -1,0 +1,29 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.recording.service import RecordRequest, plan_recording
+from bot.slack.blocks import RootView, escape, root_message
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_user_text_cannot_mention_link_or_break_out_of_code():
+    out = escape("<!channel> @here @Everyone <https://evil.example|click> `code`")
+    assert "<" not in out and ">" not in out
+    assert "@here" not in out and "@Everyone" not in out and "`" not in out
+
+
+def test_root_message_shows_window_zone_requester_and_quotes_the_phrase_as_code():
+    req = RecordRequest("T1", "C1", "U1", "live_1", "tomorrow 8pm to 10pm <!here>",
+                        "push.example.com", "live")
+    plan = plan_recording(
+        RecordRequest("T1", "C1", "U1", "live_1", "tomorrow 8pm to 10pm", "push.example.com",
+                      "live"), NOW)
+    msg = root_message(RootView.from_plan(plan))
+    text = str(msg["blocks"])
+    start = int(datetime(2026, 11, 26, 20, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp())
+    assert f"<!date^{start}^" in text and "Asia/Shanghai" in text and "<@U1>" in text
+    hostile = root_message(RootView.from_plan(plan.__class__(
+        req, plan.window, plan.start, plan.end, plan.zone)))
+    assert "<!here>" not in str(hostile["blocks"])
+    assert len(msg["blocks"]) <= 50
