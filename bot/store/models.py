@@ -1,0 +1,103 @@
+"""The tables, as ORM classes. The migrations in ``migrations/versions`` must build exactly this
+schema; ``tests/store/test_migrations.py`` fails if the two drift apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+
+from bot.store.types import (
+    ActionType,
+    AuditAction,
+    State,
+    StateType,
+    UTCDateTime,
+    aware_utc,
+)
+
+# Stable constraint and index names, so migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Recording(Base):
+    """One /record request and what became of it."""
+
+    __tablename__ = "recordings"
+    __table_args__ = (Index(None, "team_id", "start_time"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    root_ts: Mapped[str | None] = mapped_column(String(32))  # the request's root message
+    requester_id: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))  # command | modal
+    raw_text: Mapped[str] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64))  # the zone the window was read in
+    start_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    stream_name: Mapped[str] = mapped_column(String(256))
+    domain_name: Mapped[str] = mapped_column(String(256))
+    app_name: Mapped[str] = mapped_column(String(128))
+    template_id: Mapped[int | None] = mapped_column(Integer)
+    stream_type: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[State] = mapped_column(StateType, default=State.ACCEPTED, index=True)
+    task_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    error_code: Mapped[str | None] = mapped_column(String(128))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @validates("start_time", "end_time", "created_at", "updated_at")
+    def _check_instant(self, key: str, value: datetime) -> datetime:
+        return aware_utc(value, key)
+
+    @validates("state")
+    def _check_state(self, key: str, value: str) -> State:
+        return State(value)
+
+    def __repr__(self) -> str:
+        return f"<Recording {self.id} {self.stream_name} {self.state}>"
+
+
+class Audit(Base):
+    """Who did what to which recording, and when; ``recording_id`` is empty for a denied request."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recordings.id", ondelete="SET NULL"), index=True
+    )
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str | None] = mapped_column(String(32))  # None: the bot itself
+    action: Mapped[AuditAction] = mapped_column(ActionType)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("at")
+    def _check_instant(self, key: str, value: datetime) -> datetime:
+        return aware_utc(value, key)
+
+    @validates("action")
+    def _check_action(self, key: str, value: str) -> AuditAction:
+        return AuditAction(value)
+
+    def __repr__(self) -> str:
+        return f"<Audit {self.id} {self.action} recording={self.recording_id} by {self.user_id}>"

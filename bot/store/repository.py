@@ -1,0 +1,188 @@
+"""``RecordingStore``: every read and write the bot makes, each in its own short transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from bot.store.migrations import upgrade_to_head
+from bot.store.models import Audit, Recording
+from bot.store.types import AuditAction, State, aware_utc
+
+# Any fixed number works; it only has to be the same in every bot process on one database.
+MIGRATION_LOCK_ID = 0x7265636F72640001  # "recordbot" migrations
+
+PENDING_STATES = (State.ACCEPTED, State.UNKNOWN)
+
+# Alembic keeps the running migration's context in module globals, so one process must not run
+# two upgrades at once, whatever the database; one lock per event loop, as asyncio requires.
+_upgrade_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _upgrade_lock() -> asyncio.Lock:
+    return _upgrade_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
+class RecordingStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str, **engine_options: Any) -> RecordingStore:
+        """``url`` must name an async driver (see ``bot.config.normalise_database_url``);
+        ``engine_options`` go to ``create_async_engine`` (e.g. ``connect_args``)."""
+        return cls(create_async_engine(url, **engine_options))
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest migration; does nothing if it is already there.
+
+        On PostgreSQL a transaction-scoped advisory lock makes bot processes that start together
+        take turns: the second waits, then finds nothing left to do. The migrations run in the
+        same transaction, so a failed one leaves the schema as it was. SQLite has no such lock
+        (run one bot process per database file); within one process, calls take turns anyway.
+        """
+        async with _upgrade_lock(), self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID}
+                )
+            await conn.run_sync(upgrade_to_head)
+
+    async def create_schema(self) -> None:
+        """The older name of ``migrate()``."""
+        await self.migrate()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    # Recordings
+
+    async def add(self, recording: Recording) -> Recording:
+        """Insert ``recording``; it comes back with its ``id`` set."""
+        async with self._sessions() as session, session.begin():
+            session.add(recording)
+        return recording
+
+    async def update(self, recording_id: int, **fields: Any) -> None:
+        """Set ``fields`` on one recording whatever its state; LookupError if there is none."""
+        async with self._sessions() as session, session.begin():
+            row = await session.get(Recording, recording_id)
+            if row is None:
+                raise LookupError(f"recording {recording_id} not found")
+            for key, value in fields.items():
+                if not hasattr(Recording, key):
+                    raise AttributeError(f"Recording has no field {key!r}")
+                setattr(row, key, value)
+
+    async def transition(
+        self,
+        recording_id: int,
+        from_states: Iterable[State],
+        to_state: State,
+        **fields: Any,
+    ) -> bool:
+        """Move one recording to ``to_state`` (setting ``fields`` too) only if it is in one of
+        ``from_states``; True if it moved. One UPDATE, so of two people pressing Stop at once
+        exactly one wins and the other gets False."""
+        if "state" in fields:
+            raise TypeError("give the new state as to_state, not as a field")
+        values = {key: _checked(key, value) for key, value in fields.items()}
+        stmt = (
+            update(Recording)
+            .where(Recording.id == recording_id, Recording.state.in_(list(from_states)))
+            .values(state=State(to_state), **values)
+        )
+        async with self.engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return result.rowcount == 1
+
+    async def get(self, recording_id: int) -> Recording | None:
+        async with self._sessions() as session:
+            return await session.get(Recording, recording_id)
+
+    async def all(self) -> list[Recording]:
+        return await self._all(select(Recording).order_by(Recording.id))
+
+    async def by_task_id(self, task_id: str) -> Recording | None:
+        """The recording Tencent knows by ``task_id`` (the first, should there be several)."""
+        rows = await self._all(
+            select(Recording).where(Recording.task_id == task_id).order_by(Recording.id).limit(1)
+        )
+        return rows[0] if rows else None
+
+    async def pending(self) -> list[Recording]:
+        """Recordings whose outcome nobody knows yet (accepted or unknown), oldest first: what
+        to reconcile with Tencent at start."""
+        return await self._all(
+            select(Recording)
+            .where(Recording.state.in_(PENDING_STATES))
+            .order_by(Recording.created_at, Recording.id)
+        )
+
+    async def for_team(
+        self,
+        team_id: str,
+        *,
+        since: datetime,
+        stream: str | None = None,
+        limit: int = 500,
+    ) -> list[Recording]:
+        """A team's recordings that end at or after ``since`` (optionally of one stream), in
+        order of start time, at most ``limit``."""
+        query = select(Recording).where(
+            Recording.team_id == team_id, Recording.end_time >= aware_utc(since, "since")
+        )
+        if stream is not None:
+            query = query.where(Recording.stream_name == stream)
+        return await self._all(
+            query.order_by(Recording.start_time, Recording.id).limit(limit)
+        )
+
+    # Audit trail
+
+    async def add_audit(
+        self,
+        recording_id: int | None,
+        team_id: str,
+        user_id: str | None,
+        action: AuditAction | str,
+        detail: str = "",
+    ) -> Audit:
+        """Record that ``user_id`` (None: the bot itself) did ``action``; ``recording_id`` may
+        be None, e.g. for a request denied before anything was stored."""
+        row = Audit(
+            recording_id=recording_id,
+            team_id=team_id,
+            user_id=user_id,
+            action=AuditAction(action),
+            detail=detail,
+        )
+        async with self._sessions() as session, session.begin():
+            session.add(row)
+        return row
+
+    async def audit(self, recording_id: int | None = None) -> list[Audit]:
+        """The audit trail of one recording, or all of it, oldest first."""
+        query = select(Audit).order_by(Audit.at, Audit.id)
+        if recording_id is not None:
+            query = query.where(Audit.recording_id == recording_id)
+        return await self._all(query)
+
+    async def _all(self, query: Any) -> list[Any]:
+        async with self._sessions() as session:
+            return list((await session.scalars(query)).all())
+
+
+def _checked(key: str, value: Any) -> Any:
+    """Refuse naive datetimes before they reach the database (the column type would too, but
+    wrapped in a StatementError)."""
+    return aware_utc(value, key) if isinstance(value, datetime) else value
