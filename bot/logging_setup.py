@@ -59,4 +59,7 @@ def configure_logging(level: str, secrets: Iterable[str]) -> SecretMasker:
     for name in ("slack_bolt", "slack_sdk", "tencentcloud_sdk_common", "httpx", "aiosqlite",
                  "sqlalchemy", "uvicorn.access"):
         logging.getLogger(name).setLevel(quiet)
+    # The webhook client logs each response_url it posts to (a 30-minute credential) even
+    # when DEBUG is wanted elsewhere, so it never goes below WARNING.
+    logging.getLogger("slack_sdk.webhook").setLevel("WARNING")
     return masker

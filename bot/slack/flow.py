@@ -71,11 +71,14 @@ async def schedule_from_slack(
             except PlanError as e:
                 await respond(response_type="ephemeral", **error_message(e.message))
                 return
+        presenter = SlackPresenter(client, request.channel_id, respond)
+        first = await rt.service.recent_duplicate(plan)
+        if first is not None:  # checked again under a lock when scheduling, for races
+            await presenter.show_duplicate(plan, first)
+            return
         if not await _overlap_ok(rt, plan, respond, overlap_confirmed):
             return
-        outcome = await rt.service.schedule(
-            plan, SlackPresenter(client, request.channel_id, respond)
-        )
+        outcome = await rt.service.schedule(plan, presenter)
         if outcome.state is State.UNKNOWN and outcome.recording_id is not None:
             rt.work.spawn(recheck_later(rt, client, outcome.recording_id,
                                         rt.settings.unknown_recheck_seconds), name="recheck")

@@ -28,7 +28,7 @@ USERS = {
     "U0NOZONE": {"name": "nobody"},
     "U0ADMIN": {"tz": "UTC", "name": "admin"},
 }
-CHANNEL = "C_LIVEOPS"
+CHANNEL = "C0LIVEOPS"
 
 
 @pytest.fixture(scope="session")

@@ -175,8 +175,8 @@ def test_forged_signature_and_stale_timestamp_are_refused(client, live, slack):
 
 
 def test_channel_the_bot_cannot_post_in_falls_back_to_the_user(client, live, slack):
-    slack.add_channel("G_PRIVATE", is_private=True, bot_is_member=False)
-    _, key = client.command("privtest tomorrow 8pm to 10pm", channel="G_PRIVATE")
+    slack.add_channel("G0PRIVATE", is_private=True, bot_is_member=False)
+    _, key = client.command("privtest tomorrow 8pm to 10pm", channel="G0PRIVATE")
     deadline = time.monotonic() + 10
     while len(slack.responses(key)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
