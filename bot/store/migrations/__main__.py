@@ -1,7 +1,8 @@
 """Alembic's command line for the store, without an alembic.ini:
 
     DATABASE_URL=sqlite:///recordbot.db python -m bot.store.migrations current
-    python -m bot.store.migrations revision --autogenerate -m "add recordings.note"
+    python -m bot.store.migrations revision --autogenerate --rev-id 0002 -m "add recordings.note"
+    python -m bot.store.migrations check    # do the models need a migration?
 
 The URL is normalised like the bot's own (``sqlite`` → ``sqlite+aiosqlite``, ``postgresql`` →
 ``postgresql+psycopg``); without DATABASE_URL it is the bot's default SQLite file.
