@@ -1,4 +1,5 @@
-"""`recordbot`: run the bot (HTTP mode or Socket Mode, chosen by SLACK_APP_TOKEN)."""
+"""`recordbot`: run the bot (HTTP mode or Socket Mode, chosen by SLACK_APP_TOKEN); also
+`recordbot shell` (try it in a terminal) and `recordbot parse` (check a time phrase)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,78 @@ def serve(settings: Settings) -> None:
         _serve_http(settings)
 
 
+def _add_shell_parser(sub: argparse._SubParsersAction) -> None:
+    shell = sub.add_parser(
+        "shell",
+        help="type /record commands in a terminal instead of Slack",
+        description="A console that plays Slack: type what you would type in Slack "
+        "(/record …) and read the bot's answers as text. Slack is simulated locally; Tencent "
+        "is real (settings from the environment) unless --sandbox.",
+    )
+    shell.add_argument("--sandbox", action="store_true",
+                       help="simulate Tencent with the built-in Live API emulator; no account "
+                       "or setting is needed")
+    shell.add_argument("--tz", metavar="ZONE",
+                       help="your time zone, e.g. Asia/Shanghai (default: the machine's)")
+    shell.add_argument("--database", metavar="URL_OR_FILE",
+                       help="keep the shell's records here (default: a temporary SQLite file)")
+    shell.add_argument("--fail-stream", metavar="NAME=CODE", action="append", default=[],
+                       help="with --sandbox: the emulator refuses to schedule stream NAME with "
+                       "error CODE, "
+                       "e.g. novod=ResourceUnavailable.InvalidVodStatus (repeatable)")
+    shell.add_argument("--verbose", action="store_true", help="show the bot's INFO log on stderr")
+
+
+def _add_parse_parser(sub: argparse._SubParsersAction) -> None:
+    parse = sub.add_parser(
+        "parse",
+        help="show how a time phrase is understood",
+        description="Print the window the bot would read from a phrase (start, end, duration, "
+        "zone), or why it cannot; exit status 1 when not understood.",
+    )
+    parse.add_argument("text", help='the phrase, e.g. "tomorrow 8pm to 10pm"')
+    parse.add_argument("--tz", metavar="ZONE", help="read it in this zone (default: the machine's)")
+    parse.add_argument("--now", metavar="ISO",
+                       help="read it as if it were this time, e.g. 2026-03-10T09:00 (in --tz) "
+                       "or 2026-03-10T09:00+08:00")
+
+
+def _shell(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from bot.shell.options import FailStream, ShellOptions
+    from bot.shell.zone import resolve_zone
+
+    problems = []
+    try:
+        tz = resolve_zone(args.tz)
+    except ValueError as e:
+        problems.append(f"--tz: {e}")
+        tz = "UTC"
+    failing = []
+    for spec in args.fail_stream:
+        name, _, code = spec.partition("=")
+        if not name.strip() or not code.strip():
+            problems.append(f"--fail-stream {spec!r}: write NAME=CODE, e.g. "
+                            "novod=ResourceUnavailable.InvalidVodStatus")
+            continue
+        failing.append(FailStream(name.strip(), code.strip(),
+                                  f"Simulated error for stream {name.strip()} (--fail-stream)."))
+    if failing and not args.sandbox:
+        problems.append("--fail-stream needs --sandbox (it steers the local Tencent emulator)")
+    if problems:
+        for problem in problems:
+            print(f"recordbot shell: {problem}", file=sys.stderr)
+        return 2
+    from bot.shell.run import run_shell
+
+    options = ShellOptions(sandbox=args.sandbox, tz=tz, database=args.database,
+                           fail_streams=tuple(failing), verbose=args.verbose)
+    # The shell is the Slack side: real Slack credentials have no use here, and Bolt would
+    # otherwise pick SLACK_BOT_TOKEN up from the environment (and warn that it is unused).
+    for name in [n for n in os.environ if n.startswith("SLACK_")]:
+        del os.environ[name]
+    return run_shell(options, os.environ)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="recordbot",
@@ -71,7 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the bot (the default)")
+    _add_shell_parser(sub)
+    _add_parse_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "shell":
+        return _shell(args, parser)
+    if args.command == "parse":
+        from bot.shell.parse import run_parse
+
+        return run_parse(args.text, args.tz, args.now, sys.stdout, sys.stderr)
 
     if args.command in (None, "serve"):
         try:
