@@ -1,0 +1,68 @@
+"""`recordbot parse`: the window a phrase means, or why it means none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.cli import main
+from bot.shell.zone import machine_zone
+
+
+def test_a_phrase_read_at_a_fixed_time_in_a_zone(capsys):
+    code = main(["parse", "tomorrow 8pm to 10pm", "--tz", "Asia/Shanghai",
+                 "--now", "2026-03-10T09:00"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Read at:    2026-03-10T09:00+08:00" in out
+    assert "Start:      2026-03-11T20:00+08:00  (Wed 11 Mar 2026 20:00)" in out
+    assert "End:        2026-03-11T22:00+08:00  (Wed 11 Mar 2026 22:00)" in out
+    assert "Duration:   2 h" in out
+    assert "Zone:       Asia/Shanghai" in out
+    assert "Understood: Wed 11 Mar 20:00 → 22:00 (2h, Asia/Shanghai)" in out
+    assert "Tencent:    accepts it" in out
+
+
+def test_chinese_with_now_given_in_another_offset(capsys):
+    # 01:00 UTC is 09:00 in Shanghai: "tomorrow" is the 11th there.
+    code = main(["parse", "明天晚上8点到10点", "--tz", "Asia/Shanghai",
+                 "--now", "2026-03-10T01:00+00:00"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Start:      2026-03-11T20:00+08:00" in out
+
+
+def test_only_a_start_says_an_end_is_needed(capsys):
+    assert main(["parse", "tomorrow 8pm", "--tz", "UTC", "--now", "2026-03-10T09:00"]) == 0
+    out = capsys.readouterr().out
+    assert "End:        no end" in out and "Tencent:" not in out
+
+
+def test_tencents_rules_are_named(capsys):
+    main(["parse", "tomorrow 8am for 26 hours", "--tz", "UTC", "--now", "2026-03-10T09:00"])
+    assert "Tencent:    would refuse it: That is 26 h" in capsys.readouterr().out
+
+
+def test_not_understood_exits_1_with_the_parsers_message(capsys):
+    code = main(["parse", "tomorrow banana", "--tz", "UTC"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.out == ""
+    assert 'Not understood: I didn\'t understand "banana".' in captured.err
+
+
+def test_bad_zone_or_now_exits_2(capsys):
+    assert main(["parse", "tomorrow 8pm to 10pm", "--tz", "Mars/Olympus"]) == 2
+    assert "not an IANA time zone" in capsys.readouterr().err
+    assert main(["parse", "tomorrow 8pm to 10pm", "--now", "next tuesday"]) == 2
+    assert "--now 'next tuesday' is not an ISO 8601 time" in capsys.readouterr().err
+
+
+def test_machine_zone_from_tz_then_localtime_then_utc(tmp_path: Path):
+    link = tmp_path / "localtime"
+    link.symlink_to("/usr/share/zoneinfo/Europe/Berlin")
+    missing = tmp_path / "none"
+    assert machine_zone({"TZ": ":America/New_York"}, link, missing) == "America/New_York"
+    assert machine_zone({"TZ": "/usr/share/zoneinfo/Asia/Tokyo"}, missing, missing) == (
+        "Asia/Tokyo")
+    assert machine_zone({}, link, missing) == "Europe/Berlin"
+    assert machine_zone({"TZ": "Not/A_Zone"}, missing, missing) == "UTC"

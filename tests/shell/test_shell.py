@@ -1,0 +1,142 @@
+"""`recordbot shell --sandbox`: what a newcomer types, and what they see."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.shell.conftest import ZONE
+
+TASK_ID = re.compile(r"TaskId `([A-Za-z0-9]+)`")
+REQUEST_ID = re.compile(r"RequestId `([0-9a-f-]{36})`")
+
+
+def tomorrow_in(zone: str) -> str:
+    day = datetime.now(ZoneInfo(zone)).date() + timedelta(days=1)
+    return f"{day:%a %d %b}"
+
+
+def test_schedules_lists_and_cancels_with_the_button(shell):
+    s = shell(
+        "/record livetest tomorrow 8pm to 10pm",
+        "/record list",
+        "click 2",  # Cancel, behind a confirm dialog
+        "y",
+    )
+    assert s.returncode == 0
+    assert "SANDBOX: recordings are simulated" in s.stdout
+    assert "nothing reaches Slack or Tencent" in s.stdout
+
+    scheduled = s.answer("/record livetest tomorrow 8pm to 10pm")
+    assert "(only you) ⏳ Scheduling `livetest`…" in scheduled
+    assert "#shell · recordbot\n  🎬 Recording request for `livetest`" in scheduled
+    assert f"{tomorrow_in(ZONE)} 20:00 → 22:00" in scheduled
+    assert "Time zone: `Asia/Shanghai`" in scheduled
+    assert "Requested by: @you" in scheduled
+    reply = re.search(r"^  ↳ ✅ Recording task created\. TaskId `(\w+)`", scheduled, re.M)
+    assert reply, scheduled
+    task_id = reply.group(1)
+    assert "(edited) 🎬 Recording request for `livetest`" in scheduled
+    assert f"Status: ✅ Scheduled · TaskId `{task_id}`" in scheduled
+    assert "[1] Stop recording   [2] Cancel" in scheduled
+
+    listed = s.answer("/record list")
+    assert "(only you) Recordings" in listed
+    assert "scheduled · `livetest`" in listed and task_id in listed
+
+    cancelled = s.answer("click 2")
+    assert "Cancel this recording?" in cancelled
+    assert "Cancelled" in cancelled
+    assert "↳ @you cancelled the recording" in cancelled
+
+
+def test_an_error_from_tencent_is_shown_in_the_thread(shell):
+    s = shell(
+        "/record novod tomorrow 8pm to 10pm",
+        args=("--sandbox", "--tz", ZONE,
+              "--fail-stream", "novod=ResourceUnavailable.InvalidVodStatus"),
+    )
+    assert s.returncode == 0
+    answer = s.answer("/record novod tomorrow 8pm to 10pm")
+    thread = answer[answer.index("↳"):]
+    assert "❌ Tencent refused the recording." in thread
+    assert "Error `ResourceUnavailable.InvalidVodStatus`" in thread
+    assert REQUEST_ID.search(thread)
+    assert "No recording task was created." in thread
+    assert "Not scheduled" in answer
+    assert not TASK_ID.search(answer)
+
+
+def test_help_refusals_and_hints(shell):
+    s = shell(
+        "/record help",
+        "/record livetest tomorrow banana",
+        "/record list",
+        "hello bot",
+        "/remind me",
+        "help",
+        "click 7",
+    )
+    assert s.returncode == 0
+
+    usage = s.answer("/record help")
+    assert usage.startswith("(only you)")
+    assert "Usage: `/record <stream> <when>" in usage
+    assert "• `/record livetest tomorrow 8pm to 10pm`" in usage
+    assert "• `/record livetest 明天晚上8点到10点`" in usage
+
+    refused = s.answer("/record livetest tomorrow banana")
+    assert "(only you) ⚠️ I didn't understand \"banana\"." in refused
+    assert "Nothing was scheduled." in refused
+    assert "#shell · recordbot" not in refused and "TaskId" not in refused
+    assert "Nothing scheduled." in s.answer("/record list")
+
+    assert "Type what you would type in Slack" in s.answer("hello bot")
+    assert "/remind is not a command of this app" in s.answer("/remind me")
+    assert "click N" in s.answer("help")
+    assert "There is no button 7" in s.answer("click 7")
+
+
+def test_the_form_asks_each_field_and_again_for_a_refused_one(shell):
+    s = shell(
+        "/record",
+        "cancel",
+        "/record",
+        "formtest",            # Stream name
+        "",                    # Push domain: keep the default
+        "",                    # App name: keep live
+        "tomorrow banana",     # When: refused by the bot, asked again below
+        "2",                   # Recording template: hls_mp4
+        "",                    # Stream type: live push
+        "tomorrow 8pm to 10pm",
+    )
+    assert s.returncode == 0
+    first, second = [out for typed, out in s.answers() if typed == "/record"]
+    assert "┌ Form: Schedule a recording" in first
+    assert "(form closed; nothing was submitted)" in first
+
+    assert "│ Stream name (e.g. livetest): formtest" in second
+    assert "│ Push domain [push.sandbox.example]: " in second
+    assert "│   2) hls_mp4 (HLS, MP4) · 10001" in second
+    assert "│ ⚠️ When: I didn't understand \"banana\"." in second
+    assert "│ When [tomorrow banana]: tomorrow 8pm to 10pm" in second
+    assert "(form submitted)" in second
+    assert "🎬 Recording request for `formtest`" in second
+    assert "live push / 10001" in second
+    assert re.search(r"↳ ✅ Recording task created\. TaskId `\w+`", second)
+
+
+def test_without_sandbox_it_needs_the_tencent_settings(shell):
+    s = shell("/record help", args=("--tz", ZONE))
+    assert s.returncode == 2
+    assert "TENCENTCLOUD_SECRET_ID is missing" in s.stderr
+    assert "recordbot shell --sandbox" in s.stderr
+    assert "SLACK_BOT_TOKEN" not in s.stderr  # the shell is the Slack side
+
+
+def test_bad_options_are_refused_before_starting(shell):
+    s = shell(args=("--sandbox", "--tz", "Mars/Olympus"))
+    assert s.returncode == 2 and "not an IANA time zone" in s.stderr
+    s = shell(args=("--fail-stream", "novod=InternalError"))
+    assert s.returncode == 2 and "--fail-stream needs --sandbox" in s.stderr
