@@ -16,7 +16,7 @@ from bot.store.models import Audit, Recording
 from bot.store.types import AuditAction, State, aware_utc
 
 # Any fixed number works; it only has to be the same in every bot process on one database.
-MIGRATION_LOCK_ID = 0x7265636F72640001  # "recordbot" migrations
+MIGRATION_LOCK_ID = 0x7265636F72640001  # "record" in ASCII, then 1: migrations
 
 PENDING_STATES = (State.ACCEPTED, State.UNKNOWN)
 
