@@ -18,6 +18,7 @@ from bot.recording.service import RecordingService
 from bot.recording.templates import TemplateCatalog
 from bot.store import RecordingStore
 from bot.tencent.live_api import LiveApi, TencentLiveApi
+from bot.tencent.policy import GuardedLiveApi, RetryPolicy, SharedRateLimit
 from bot.timeparse import warm_up
 from bot.work import BackgroundWork
 
@@ -55,14 +56,22 @@ def build_runtime(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Runtime:
     store = RecordingStore.from_url(settings.database_url)
-    live = live or TencentLiveApi(
-        secret_id=settings.tencent_secret_id,
-        secret_key=settings.tencent_secret_key,
-        region=settings.tencent_region,
-        endpoint=settings.live_endpoint,
-        scheme=settings.live_scheme,
-        timeout=settings.live_timeout,
-    )
+    if live is None:
+        sdk = TencentLiveApi(
+            secret_id=settings.tencent_secret_id,
+            secret_key=settings.tencent_secret_key,
+            region=settings.tencent_region,
+            endpoint=settings.live_endpoint,
+            scheme=settings.live_scheme,
+            timeout=settings.live_timeout,
+        )
+        # One 20/s budget for Create/Describe/Stop/Delete (in Redis when several bot processes
+        # share the account), retries with jitter, and never a blind second CreateRecordTask.
+        live = GuardedLiveApi(
+            sdk,
+            SharedRateLimit(settings.redis_url, per_second=settings.tencent_rate_limit),
+            RetryPolicy(attempts=settings.tencent_attempts),
+        )
     return Runtime(
         settings=settings,
         store=store,

@@ -163,7 +163,23 @@ def test_unknown_outcome_is_checked_with_tencent(client, live, slack):
     live.inject(Fault.server_error(502, action="CreateRecordTask", stream="lostreply",
                                    takes_effect=True, times=1))
     client.command("lostreply tomorrow 8pm to 10pm")
-    root, _ = root_and_thread(slack, CHANNEL, "lostreply")
+    root, reply = root_and_thread(slack, CHANNEL, "lostreply")
+    assert live.tasks[0].task_id in reply.params["text"]
+    assert len(live.calls("CreateRecordTask")) == 1
+    assert len(live.calls("DescribeRecordTask")) >= 1
+    root_update(slack, root.response["ts"], "Scheduled")
+
+
+def test_unknown_outcome_is_rechecked_later(client, live, slack):
+    # The answer is lost and Tencent cannot be asked at first either (Describe fails for a
+    # while); a little later the bot asks again and finds the task.
+    live.inject(Fault.server_error(502, action="CreateRecordTask", stream="stilllost",
+                                   takes_effect=True))
+    live.inject(Fault.server_error(500, action="DescribeRecordTask", stream="stilllost",
+                                   times=6))
+    client.command("stilllost tomorrow 8pm to 10pm")
+    root, reply = root_and_thread(slack, CHANNEL, "stilllost")
+    assert "may or may not exist" in str(reply.params["blocks"])
     ts = root.response["ts"]
     found = slack.wait_for(
         "chat.postMessage",
@@ -171,9 +187,8 @@ def test_unknown_outcome_is_checked_with_tencent(client, live, slack):
         and "the recording task exists" in c.params["text"],
         timeout=15,
     )
-    assert live.tasks[0].task_id in found.params["text"]
-    assert len(live.calls("CreateRecordTask")) == 1
-    root_update(slack, ts, "Scheduled")
+    # Each attempt's answer was lost, yet a lookup found the first task before any retry.
+    assert len(live.tasks) == 1 and live.tasks[0].task_id in found.params["text"]
 
 
 @pytest.mark.parametrize("created_before_crash", [True, False])
