@@ -68,4 +68,5 @@ def run_shell(options: ShellOptions, environ: Mapping[str, str],
         return asyncio.run(_run(options, environ, stdin or sys.stdin, stdout or sys.stdout,
                                 stderr or sys.stderr))
     except KeyboardInterrupt:
+        print(file=stdout or sys.stdout)  # leave the terminal on a fresh line
         return 130
