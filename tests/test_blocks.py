@@ -27,3 +27,21 @@ def test_root_message_shows_window_zone_requester_and_quotes_the_phrase_as_code(
         req, plan.window, plan.start, plan.end, plan.zone)))
     assert "<!here>" not in str(hostile["blocks"])
     assert len(msg["blocks"]) <= 50
+
+
+def test_a_stored_command_is_shown_with_its_time_phrase_only():
+    from bot.store import Recording, State
+
+    row = Recording(
+        id=7, team_id="T1", channel_id="C1", root_ts="1.2", requester_id="U1",
+        source="command", raw_text="livetest tomorrow 8pm to 10pm app=show",
+        timezone="Asia/Shanghai", start_time=datetime(2026, 11, 26, 12, tzinfo=ZoneInfo("UTC")),
+        end_time=datetime(2026, 11, 26, 14, tzinfo=ZoneInfo("UTC")), stream_name="livetest",
+        domain_name="push.example.com", app_name="show", stream_type=0, state=State.STOPPED,
+        task_id="Tk1",
+    )
+    text = str(root_message(RootView.from_row(row, "stopped by <@U2>"))["blocks"])
+    understood = ("Understood `tomorrow 8pm to 10pm` as "
+                  "Thu 26 Nov 20:00 → 22:00 (2 h, Asia/Shanghai)")
+    assert understood in text
+    assert "stopped by <@U2>" in text and "manage" not in text

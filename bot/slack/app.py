@@ -19,18 +19,26 @@ log = logging.getLogger(__name__)
 SLACK_API_URL = "https://slack.com/api/"
 
 
+def _ignore_unused_token_warning(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment even when given a client (which we need
+    # for SLACK_API_URL) and then warns that the token is unused; the client has the same one.
+    return "will be unused" not in record.getMessage()
+
+
 def build_app(rt: Runtime) -> AsyncApp:
     settings = rt.settings
     client = AsyncWebClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_url or SLACK_API_URL
     )
+    bolt_log = logging.getLogger("slack_bolt.AsyncApp")
+    bolt_log.addFilter(_ignore_unused_token_warning)
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret,
         # Socket Mode envelopes are authenticated by the xapp- connection, not signatures.
         request_verification_enabled=not settings.socket_mode,
         process_before_response=False,
-        logger=logging.getLogger("slack_bolt.AsyncApp"),
+        logger=bolt_log,
     )
 
     @app.error

@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.recording.command import Schedule, parse_command
 from bot.recording.manage import ListedRecording, Listing
 from bot.recording.rules import format_duration
 from bot.recording.service import Outcome, Plan, RecordRequest
@@ -105,17 +106,27 @@ class RootView:
         start, end = row.start_time.astimezone(zone), row.end_time.astimezone(zone)
         return cls(
             stream=row.stream_name, domain=row.domain_name, app=row.app_name, start=start,
-            end=end, zone=row.timezone, requester_id=row.requester_id, when_text=row.raw_text,
+            end=end, zone=row.timezone, requester_id=row.requester_id,
+            when_text=_when_text(row),
             understood=describe_span(start, end, row.timezone), stream_type=row.stream_type,
             template_id=row.template_id, state=row.state, task_id=row.task_id,
             recording_id=row.id, status_note=status_note,
         )
 
 
+def _when_text(row: Recording) -> str:
+    """The time phrase of a stored request: the form stores it alone, a command whole."""
+    if row.source == "command":
+        command = parse_command(row.raw_text)
+        if isinstance(command, Schedule):
+            return command.when_text
+    return row.raw_text
+
+
 def describe_span(start: datetime, end: datetime, zone: str) -> str:
     same_day = start.date() == end.date()
     tail = f"{end:%H:%M}" if same_day else f"{end:%a %d %b %H:%M}"
-    return f"{start:%a %d %b %H:%M} → {tail} ({zone})"
+    return f"{start:%a %d %b %H:%M} → {tail} ({format_duration(end - start)}, {zone})"
 
 
 _STATUS = {
