@@ -92,6 +92,7 @@ class WebApi:
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
+            "chat.getPermalink": self._chat_get_permalink,
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
@@ -216,6 +217,14 @@ class WebApi:
         if not channel.bot_is_member:
             raise SlackApiFailure("not_in_channel")
         return channel
+
+    def _chat_get_permalink(self, request: ApiRequest) -> dict[str, Any]:
+        channel = self._existing_channel(request)
+        ts = request.require("message_ts", "message_not_found")
+        if self._ws.message(channel.id, ts) is None:
+            raise SlackApiFailure("message_not_found")
+        link = f"https://fake-workspace.slack.test/archives/{channel.id}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel.id, "permalink": link}
 
     # -- conversations -------------------------------------------------------------------------
 

@@ -250,7 +250,8 @@ def error_message(problem: str, show_usage: bool = True) -> dict:
 
 
 def _usage_line() -> str:
-    return f"Usage: `{USAGE}` · `/record help` for examples"
+    return (f"Usage: `{USAGE}` · e.g. `{HELP_EXAMPLES_EN[0]}` · `{HELP_EXAMPLES_ZH[0]}` · "
+            "`/record help` for more")
 
 
 HELP_EXAMPLES_EN = [

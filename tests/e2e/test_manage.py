@@ -44,6 +44,10 @@ def root_update(slack, ts: str, text: str):
 
 def test_stop_button_stops_a_running_recording_and_says_who(client, live, slack):
     ts, rid = schedule(client, slack, "stopme", "for 1 hour")
+    update = slack.wait_for("chat.update", lambda c: c.params.get("ts") == ts)
+    [buttons] = [b for b in update.params["blocks"] if b.get("block_id") == "manage"]
+    confirms = [e["confirm"]["title"]["text"] for e in buttons["elements"]]
+    assert confirms == ["Stop this recording?", "Cancel this recording?"]
     click(client, slack, "recording_stop", rid, ts, user="U0SHANGHAI")
     update = root_update(slack, ts, "Stopped")
     assert not [b for b in update.params["blocks"] if b.get("block_id") == "manage"]

@@ -3,6 +3,7 @@ posting where the bot may not, and secrets kept out of the logs."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +42,9 @@ def test_someone_outside_the_group_is_refused_plainly(guarded, live, slack):
     time.sleep(0.3)
     assert live.calls("CreateRecordTask") == []
     assert not [c for c in slack.calls("chat.postMessage") if "acltest" in str(c.params)]
+    db = sqlite3.connect(guarded.bot.workdir / "guarded.db")
+    assert db.execute("select user_id, action, detail from audit").fetchall() == [
+        ("U0NEWYORK", "denied", "schedule acltest in C0LIVEOPS on push.example.com")]
 
 
 def test_a_member_may_record_but_only_in_the_allowed_channel(guarded, live, slack):
@@ -61,10 +65,12 @@ def test_a_domain_can_be_limited_to_some_people(guarded, live, slack):
 
 def test_the_same_request_twice_makes_one_task_and_points_at_the_first(client, live, slack):
     client.command("twice tomorrow 8pm to 10pm")
-    root_and_thread(slack, CHANNEL, "twice")
+    root, _ = root_and_thread(slack, CHANNEL, "twice")
     _, key = client.command("twice tomorrow 8pm to 10pm")
     answer = str(slack.wait_for_response(key))
     assert "no second task" in answer and live.tasks[0].task_id in answer
+    root_ts = root.response["ts"].replace(".", "")
+    assert f"/archives/{CHANNEL}/p{root_ts}|the first request's thread>" in answer
     assert len(live.calls("CreateRecordTask")) == 1
 
 
