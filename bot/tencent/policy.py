@@ -1,0 +1,467 @@
+"""How the bot calls Tencent Live: a shared rate limit, bounded retries, and no blind re-creates.
+
+Why this layer exists:
+
+* Tencent throttles the record-task APIs (Create/Describe/Stop/Delete) at 20 requests/s per
+  account and answers ``RequestLimitExceeded`` beyond that. A burst of ``/record`` commands, or
+  several bot processes on one account, would otherwise hit it. ``SharedRateLimit`` keeps the
+  whole bot under the limit: in memory for one process, in Redis for several.
+* Throttling and Tencent's internal errors are transient, so ``RetryPolicy`` retries them with
+  capped exponential backoff and full jitter. We do not use the SDK's ``StandardRetryer``: after
+  one failed attempt it keeps that error even when a later attempt succeeds (so it can create a
+  task and still report failure), and it sleeps after the final attempt.
+* CreateRecordTask has no idempotency token. When its answer is lost, retrying blindly could
+  record the same stream twice, so ``GuardedLiveApi`` first asks DescribeRecordTask whether the
+  task exists, and never creates again when it cannot find out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random as _random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import redis.asyncio
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from redis.exceptions import RedisError
+
+from bot.tencent.live_api import (
+    CreatedTask,
+    LiveApi,
+    LiveApiError,
+    OutcomeUnknown,
+    RecordTaskInfo,
+    RecordTaskSpec,
+    RecordTemplate,
+    TencentRejected,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Seconds around a task's window when looking it up after a lost CreateRecordTask answer.
+LOOKUP_SLACK = 60
+
+#: What a failing shared storage can raise; anything else is a bug and should surface.
+_STORAGE_ERRORS = (StorageError, RedisError, OSError, TimeoutError)
+
+#: The least a waiter sleeps before asking the limit again, so that it never spins.
+_MIN_WAIT = 0.01
+
+_REDIS_SCHEMES = {"redis": "async+redis", "rediss": "async+rediss", "unix": "async+redis+unix"}
+
+
+# --------------------------------------------------------------------------------------------
+# The shared rate limit
+# --------------------------------------------------------------------------------------------
+
+
+def limits_storage_uri(url: str) -> str:
+    """The ``limits`` async storage URI for a Redis URL as people write it.
+
+    ``redis://h:6379/0`` becomes ``async+redis://h:6379/0`` (likewise ``rediss://`` and
+    ``unix://``); a URL already in the ``async+`` form is kept. Anything else is a configuration
+    mistake and raises ValueError rather than silently limiting in memory.
+    """
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in _REDIS_SCHEMES.values():
+        return url
+    if not sep or scheme.lower() not in _REDIS_SCHEMES:
+        raise ValueError(
+            f"the rate-limit storage must be a redis://, rediss:// or unix:// URL, "
+            f"not {redact_url(url)!r}"
+        )
+    return f"{_REDIS_SCHEMES[scheme.lower()]}://{rest}"
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced by ``***``, fit for logs and error messages."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+class SharedRateLimit:
+    """At most ``per_second`` calls in any one-second window, across every holder of ``key``.
+
+    The window is a ``limits`` moving window (a fixed one lets two bursts straddle a second
+    boundary and double the rate). ``storage_url`` None keeps it in this process; a Redis URL
+    (``REDIS_URL``) keeps it in Redis, where every bot process on the account shares it.
+
+    Tencent counts a call when it arrives, we count it when it leaves, and calls that leave
+    together arrive spread out: a burst of 20 queues behind itself in the SDK, the network and
+    Tencent's front end, so the next burst, released exactly one second later, can land inside
+    the same second at Tencent. Two measures keep that from happening:
+
+    * within a process, calls leave one at a time, ``(1 + margin) / per_second`` apart, in the
+      order they asked (so about 18/s from one process with the defaults, never a burst);
+    * a caller that finds the shared window full sleeps until it moves, plus ``margin``.
+
+    Redis failures do not stop recordings. A storage call that fails, or takes longer than
+    ``storage_timeout`` seconds, logs a warning and this process falls back to an in-memory
+    window of the same size for ``fallback_seconds``, then tries Redis again. Missing a
+    scheduled recording costs more than briefly exceeding the rate: the worst case is each
+    process at the full rate, Tencent answers RequestLimitExceeded, and the retries absorb it.
+    """
+
+    def __init__(
+        self,
+        storage_url: str | None = None,
+        per_second: int = 20,
+        key: str = "tencent-live-record-tasks",
+        *,
+        storage_timeout: float = 1.0,
+        fallback_seconds: float = 30.0,
+        margin: float = 0.1,
+    ) -> None:
+        if per_second < 1:
+            raise ValueError("per_second must be at least 1")
+        if margin < 0 or storage_timeout <= 0:
+            raise ValueError("margin must not be negative and storage_timeout must be positive")
+        self._item = RateLimitItemPerSecond(per_second)
+        self._key = key
+        self._storage_timeout = storage_timeout
+        self._fallback_seconds = fallback_seconds
+        self._margin = margin
+        self._memory = MemoryStorage()
+        self._local = MovingWindowRateLimiter(self._memory)
+        self._url = storage_url or None
+        self._pool: redis.asyncio.ConnectionPool | None = None
+        self._shared: MovingWindowRateLimiter | None = None
+        if self._url:
+            uri = limits_storage_uri(self._url)
+            # Our own pool, so that close() can disconnect it, with socket timeouts so that an
+            # unreachable Redis fails within storage_timeout instead of hanging a recording.
+            self._pool = redis.asyncio.ConnectionPool.from_url(
+                uri.removeprefix("async+").replace("redis+unix", "unix"),
+                socket_connect_timeout=storage_timeout,
+                socket_timeout=storage_timeout,
+            )
+            storage = RedisStorage(
+                uri, implementation="redispy", connection_pool=self._pool  # type: ignore[arg-type]
+            )
+            self._shared = MovingWindowRateLimiter(storage)
+        self._fallback_until = 0.0  # time.monotonic() before which Redis is not tried
+        self._degraded = False
+        self._turn = asyncio.Lock()  # FIFO: callers leave in the order they asked
+        self._spacing = (1.0 + margin) / per_second
+        self._next_turn = 0.0  # time.monotonic() before which this process sends nothing
+
+    @property
+    def per_second(self) -> int:
+        return self._item.amount
+
+    @property
+    def shared(self) -> bool:
+        """Whether the window is (meant to be) in Redis, shared with other processes."""
+        return self._shared is not None
+
+    @property
+    def degraded(self) -> bool:
+        """Whether Redis failed and this process is limiting itself in memory for now."""
+        return self._degraded
+
+    async def acquire(self) -> None:
+        """Wait until a call may go out, then count it.
+
+        Every wait is an ``asyncio.sleep``: for this process's spacing, or until the oldest call
+        leaves the window (``get_window_stats``) plus ``margin``. Only the caller at the head of
+        the queue asks the storage, so a long queue costs no storage round trips.
+        """
+        async with self._turn:
+            pause = self._next_turn - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            while (wait := await self._try_acquire()) is not None:
+                await asyncio.sleep(wait)
+            self._next_turn = time.monotonic() + self._spacing
+
+    async def close(self) -> None:
+        """Release the Redis connections and the in-memory expiry task; safe to call twice."""
+        timer = self._memory.timer
+        if timer is not None and not timer.done():
+            timer.cancel()
+        if self._pool is not None:
+            await self._pool.disconnect()
+
+    async def _try_acquire(self) -> float | None:
+        """None once a slot is counted, otherwise the seconds to wait before asking again."""
+        if self._shared is not None and time.monotonic() >= self._fallback_until:
+            try:
+                wait = await asyncio.wait_for(self._hit(self._shared), self._storage_timeout)
+            except _STORAGE_ERRORS as err:
+                self._fall_back(err)
+            else:
+                if self._degraded:
+                    self._degraded = False
+                    log.info("Tencent rate limit: Redis at %s works again; sharing the "
+                             "limit with the other bot processes again",
+                             redact_url(self._url or ""))
+                return wait
+        return await self._hit(self._local)
+
+    async def _hit(self, limiter: MovingWindowRateLimiter) -> float | None:
+        if await limiter.hit(self._item, self._key):
+            return None
+        stats = await limiter.get_window_stats(self._item, self._key)
+        return max(stats.reset_time - time.time() + self._margin, _MIN_WAIT)
+
+    def _fall_back(self, err: BaseException) -> None:
+        self._fallback_until = time.monotonic() + self._fallback_seconds
+        self._degraded = True
+        log.warning(
+            "Tencent rate limit: Redis at %s is unreachable (%s); limiting this process alone "
+            "to %d/s in memory for %.0f s. Several bot processes may exceed Tencent's limit "
+            "meanwhile; the retries absorb RequestLimitExceeded.",
+            redact_url(self._url or ""), type(err).__name__, self.per_second,
+            self._fallback_seconds,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Retries
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many attempts a call gets and how long to wait between them.
+
+    Full jitter: the wait before retry ``n`` (0-based) is uniform in
+    ``[0, min(cap, base * 2**n))``, so that processes throttled together do not come back
+    together. There is no wait after the final attempt: its error is raised at once.
+    ``sleep`` and ``random`` are injectable so that tests neither wait nor guess.
+    """
+
+    attempts: int = 3
+    base: float = 0.5
+    cap: float = 4.0
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    random: Callable[[], float] = _random.random
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        if self.base < 0 or self.cap < 0:
+            raise ValueError("base and cap must not be negative")
+
+    def delays(self) -> list[float]:
+        """The waits before attempts 2..attempts: ``attempts - 1`` values in ``[0, cap]``."""
+        # The exponent is clamped: 2**64 times any sane base is past any sane cap, and an
+        # unclamped float power overflows for n > 1023.
+        return [
+            self.random() * min(self.cap, self.base * 2.0 ** min(n, 64))
+            for n in range(self.attempts - 1)
+        ]
+
+
+def is_retryable(err: LiveApiError) -> bool:
+    """Whether trying again can help: throttling, Tencent's internal errors, or no answer.
+
+    A rejection for any other reason (bad parameter, VOD not enabled, auth) would only be
+    answered the same way again.
+    """
+    if isinstance(err, OutcomeUnknown):
+        return True
+    return (err.code.startswith(("RequestLimitExceeded", "InternalError"))
+            or err.code == "LimitExceeded.RateLimitExceeded")
+
+
+def is_task_gone(code: str) -> bool:
+    """Codes meaning "no such task": the emulator's and Tencent's spellings alike."""
+    return "TaskNotExist" in code or code.startswith("ResourceNotFound.Task")
+
+
+# --------------------------------------------------------------------------------------------
+# The guarded API
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecoveredTask(CreatedTask):
+    """A task CreateRecordTask made although its answer was lost, found by DescribeRecordTask.
+
+    ``request_id`` is that of the lost CreateRecordTask when the failure carried one (the
+    request that made the task, the one to quote to Tencent), else "".
+    """
+
+    found_by_lookup: bool = True
+
+
+class GuardedLiveApi:
+    """A ``LiveApi`` that rate-limits, retries, and looks before re-creating.
+
+    Every attempt at Create/Describe/Stop/Delete, and every lookup, first takes a slot of the
+    shared limit. DescribeLiveRecordTemplates has its own, far larger limit (500/s) and is only
+    retried, so a template refresh never waits behind recordings.
+
+    One slot per ``describe_record_tasks`` call, not per page: the inner API follows
+    ScrollToken pages internally and the ``LiveApi`` protocol has no per-page hook. A listing
+    of N pages thus sends N requests for one slot. Lookups for one stream fit on one page; only
+    a large reconciliation undercounts, and a resulting RequestLimitExceeded is retried.
+
+    Which failures are retried: see ``is_retryable``. Beyond that:
+
+    * Create: a lost answer (``OutcomeUnknown``) is followed, after the backoff, by a
+      DescribeRecordTask for the same stream and exact window. Found: it is returned as a
+      ``RecoveredTask``. Not found: the create is retried (that counts as an attempt). The
+      lookup itself failing: the ``OutcomeUnknown`` is raised, since creating again without
+      knowing could record twice. A lost answer on the last attempt is also looked up once.
+    * Delete: ``*TaskNotExist*`` on a retry after a lost answer means the lost attempt deleted
+      the task, so it counts as success.
+    * Stop is idempotent and retried plainly.
+
+    When the attempts run out, the last error is raised unchanged.
+    """
+
+    def __init__(self, inner: LiveApi, limit: SharedRateLimit, retry: RetryPolicy) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._retry = retry
+
+    async def create_record_task(self, spec: RecordTaskSpec) -> CreatedTask:
+        action = "CreateRecordTask"
+        delays = self._retry.delays()
+        error: LiveApiError | None = None
+        unknown: OutcomeUnknown | None = None  # the latest lost answer; sticky until found
+        for attempt in range(self._retry.attempts):
+            if error is not None:
+                await self._pause(action, attempt, error, delays[attempt - 1])
+            if unknown is not None:
+                found = await self._find_created(spec, unknown)
+                if found is not None:
+                    return found
+            await self._limit.acquire()
+            try:
+                return await self._inner.create_record_task(spec)
+            except OutcomeUnknown as err:
+                error = unknown = err
+            except TencentRejected as err:
+                if not is_retryable(err):
+                    raise
+                error = err
+        assert error is not None  # attempts >= 1, and each attempt returned or failed
+        if error is unknown:
+            found = await self._find_created(spec, unknown)
+            if found is not None:
+                return found
+        raise error
+
+    async def describe_record_tasks(
+        self, start_time: int, end_time: int, stream_name: str | None = None,
+        domain_name: str | None = None, app_name: str | None = None,
+    ) -> list[RecordTaskInfo]:
+        return await self._retrying("DescribeRecordTask", lambda: self._inner.describe_record_tasks(
+            start_time, end_time, stream_name, domain_name, app_name))
+
+    async def stop_record_task(self, task_id: str) -> str:
+        return await self._retrying("StopRecordTask",
+                                    lambda: self._inner.stop_record_task(task_id))
+
+    async def delete_record_task(self, task_id: str) -> str:
+        answer_lost = False
+
+        async def once() -> str:
+            nonlocal answer_lost
+            try:
+                return await self._inner.delete_record_task(task_id)
+            except OutcomeUnknown:
+                answer_lost = True
+                raise
+            except TencentRejected as err:
+                if answer_lost and is_task_gone(err.code):
+                    log.info("DeleteRecordTask %s: an earlier attempt whose answer was lost "
+                             "deleted the task (%s now)", task_id, err.code)
+                    return err.request_id or ""
+                raise
+
+        return await self._retrying("DeleteRecordTask", once)
+
+    async def describe_record_templates(self) -> list[RecordTemplate]:
+        return await self._retrying("DescribeLiveRecordTemplates",
+                                    self._inner.describe_record_templates, limited=False)
+
+    async def close(self) -> None:
+        """Close the inner API and the limit (this object owns both once built)."""
+        try:
+            await self._inner.close()
+        finally:
+            await self._limit.close()
+
+    async def _retrying(
+        self, action: str, call: Callable[[], Awaitable[T]], *, limited: bool = True
+    ) -> T:
+        delays = self._retry.delays()
+        error: LiveApiError | None = None
+        for attempt in range(self._retry.attempts):
+            if error is not None:
+                await self._pause(action, attempt, error, delays[attempt - 1])
+            if limited:
+                await self._limit.acquire()
+            try:
+                return await call()
+            except LiveApiError as err:
+                if not is_retryable(err):
+                    raise
+                error = err
+        assert error is not None
+        raise error
+
+    async def _pause(self, action: str, attempt: int, error: LiveApiError, delay: float) -> None:
+        """Log the failed attempt and wait before attempt number ``attempt`` (0-based)."""
+        log.warning("Tencent %s attempt %d/%d failed with %s (RequestId %s); retrying in %.2f s",
+                    action, attempt, self._retry.attempts, error.code, error.request_id or "-",
+                    delay)
+        await self._retry.sleep(delay)
+
+    async def _find_created(
+        self, spec: RecordTaskSpec, unknown: OutcomeUnknown
+    ) -> RecoveredTask | None:
+        """The task a lost CreateRecordTask made, None if the lookup shows there is none.
+
+        Raises ``unknown`` itself (unchanged) when the lookup fails, because then nobody knows.
+        One attempt only: nesting the retry loop here would multiply the attempts.
+        """
+        await self._limit.acquire()
+        try:
+            tasks = await self._inner.describe_record_tasks(
+                spec.start_time - LOOKUP_SLACK, spec.end_time + LOOKUP_SLACK,
+                spec.stream_name, spec.domain_name, spec.app_name)
+        except LiveApiError as err:
+            lookup_error: LiveApiError | None = err
+        else:
+            lookup_error = None
+        if lookup_error is not None:
+            log.warning("Tencent CreateRecordTask for %s: outcome unknown (%s) and the lookup "
+                        "failed (%s); not creating again", spec.stream_name, unknown.code,
+                        lookup_error.code)
+            raise unknown
+        for task in tasks:
+            if _same_task(task, spec):
+                log.warning("Tencent CreateRecordTask for %s: the answer was lost (%s) but the "
+                            "task exists: %s", spec.stream_name, unknown.code, task.task_id)
+                return RecoveredTask(task_id=task.task_id, request_id=unknown.request_id or "")
+        log.info("Tencent CreateRecordTask for %s: the answer was lost (%s) and no such task "
+                 "exists", spec.stream_name, unknown.code)
+        return None
+
+
+def _same_task(task: RecordTaskInfo, spec: RecordTaskSpec) -> bool:
+    """Whether a listed task is the one ``spec`` asked for (a stopped one cannot be new)."""
+    return (task.stream_name == spec.stream_name and task.domain_name == spec.domain_name
+            and task.app_name == spec.app_name and task.start_time == spec.start_time
+            and task.end_time == spec.end_time and not task.stopped)
