@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 # The submission must be acked within 3 s; never wait longer than this for users.info.
 ZONE_LOOKUP_BUDGET = 1.5
+ACCESS_CHECK_BUDGET = 1.0  # usergroups.users.list, when not cached
 MAX_ERROR = 300
 
 
@@ -66,8 +67,14 @@ def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
             request = read_form(view, body)
             if not request.domain:
                 raise PlanError("domain", "Choose the push domain to record from.")
-            decision = await deps.access.check(request.user_id, request.channel_id,
-                                               request.domain)
+            try:
+                decision = await asyncio.wait_for(
+                    deps.access.check(request.user_id, request.channel_id, request.domain),
+                    ACCESS_CHECK_BUDGET,
+                )
+            except TimeoutError:
+                raise PlanError("domain", "Slack was too slow to confirm your access (user "
+                                          "groups); press Schedule again.") from None
             if not decision.allowed:
                 await rt.store.add_audit(None, request.team_id, request.user_id,
                                          AuditAction.DENIED, f"form on {request.domain}")
