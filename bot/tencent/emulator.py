@@ -22,6 +22,11 @@ Deliberate choices where Tencent's behaviour is not documented:
   set (StreamType 2, a negative time, an empty required string) answers ``InvalidParameterValue``;
   a parameter the action does not define answers ``UnknownParameter``.
 * Error messages are always English, whatever ``X-TC-Language`` asks for.
+* Callback templates may share a name. A second CreateLiveCallbackRule for a domain and app
+  that already have one answers ``InternalError.RuleAlreadyExist``; one naming an unknown
+  template answers ``InvalidParameter.ConfNotFound``; a template beyond the 50th answers
+  ``InternalError.ConfOutLimit``; a callback URL that is not http(s) answers
+  ``InvalidParameter.InvalidCallbackUrl``.
 """
 
 from __future__ import annotations
@@ -96,6 +101,10 @@ class Code:
     TEMPLATE_NOT_FOUND = "FailedOperation.NotFound"
     REQUEST_LIMIT_EXCEEDED = "RequestLimitExceeded"
     INTERNAL_ERROR = "InternalError"
+    CONF_NOT_FOUND = "InvalidParameter.ConfNotFound"
+    CONF_OUT_LIMIT = "InternalError.ConfOutLimit"
+    RULE_ALREADY_EXIST = "InternalError.RuleAlreadyExist"
+    INVALID_CALLBACK_URL = "InvalidParameter.InvalidCallbackUrl"
 
 
 class ApiError(Exception):
@@ -259,14 +268,16 @@ class Param:
     """One request parameter of an action, with the checks Tencent applies to it."""
 
     name: str
-    kind: type[int] | type[str]
+    kind: type[int] | type[str] | type[list]  # list: a list of strings
     required: bool = False
     choices: tuple[int, ...] | None = None
     minimum: int | None = None
 
-    def decode(self, raw: object, *, from_query: bool) -> int | str:
+    def decode(self, raw: object, *, from_query: bool) -> int | str | list[str]:
         """Check one value; query-string values arrive as text, so integers are parsed there."""
         value = self._typed(raw, from_query=from_query)
+        if isinstance(value, list):
+            return value
         if isinstance(value, str):
             if self.required and not value:
                 raise ApiError(
@@ -287,15 +298,17 @@ class Param:
             )
         return value
 
-    def _typed(self, raw: object, *, from_query: bool) -> int | str:
+    def _typed(self, raw: object, *, from_query: bool) -> int | str | list[str]:
         if self.kind is str and isinstance(raw, str):
             return raw
+        if self.kind is list and isinstance(raw, list) and all(isinstance(i, str) for i in raw):
+            return list(raw)
         if self.kind is int:
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
             if from_query and isinstance(raw, str) and _INTEGER.fullmatch(raw):
                 return int(raw)
-        expected = "Integer" if self.kind is int else "String"
+        expected = {int: "Integer", str: "String", list: "Array of String"}[self.kind]
         raise ApiError(
             Code.INVALID_PARAMETER,
             f"The value type of parameter `{self.name}` is not valid; expected {expected}.",
@@ -426,6 +439,9 @@ class LiveState:
         self._seq = itertools.count(1)
         self._templates = [json.loads(json.dumps(t)) for t in templates]
         self.page_size = page_size
+        self._callback_templates: dict[int, dict[str, Any]] = {}
+        self._callback_rules: list[dict[str, Any]] = []
+        self._callback_template_ids = itertools.count(40001)
 
     # ---- views and seeding --------------------------------------------------------------
 
@@ -448,6 +464,24 @@ class LiveState:
     def clear_tasks(self) -> None:
         with self._lock:
             self._tasks.clear()
+
+    def clear_callback_config(self) -> None:
+        with self._lock:
+            self._callback_templates.clear()
+            self._callback_rules.clear()
+
+    @property
+    def callback_templates(self) -> list[dict[str, Any]]:
+        """``CallBackTemplateInfo`` dicts plus RecordStatusNotifyUrl (which Describe does not
+        return), oldest first; a copy."""
+        with self._lock:
+            return json.loads(json.dumps(list(self._callback_templates.values())))
+
+    @property
+    def callback_rules(self) -> list[dict[str, Any]]:
+        """``CallBackRuleInfo`` dicts, oldest first; a copy."""
+        with self._lock:
+            return json.loads(json.dumps(self._callback_rules))
 
     @property
     def templates(self) -> list[dict[str, Any]]:
@@ -539,6 +573,63 @@ class LiveState:
             Code.TEMPLATE_NOT_FOUND, f"The record template {params['TemplateId']} does not exist."
         )
 
+    def create_live_callback_template(self, params: Params, now: int) -> dict[str, Any]:
+        name = params["TemplateName"]
+        if len(name.encode()) > 255 or not _TEMPLATE_NAME.fullmatch(name):
+            raise ApiError(
+                Code.INVALID_PARAMETER_VALUE,
+                "TemplateName may use Chinese characters, letters, digits, _ and - only, up to "
+                "255 bytes.",
+            )
+        if len(params.get("Description", "").encode()) > 1024:
+            raise ApiError(Code.INVALID_PARAMETER_VALUE,
+                           "Description must not exceed 1024 bytes.")
+        urls = {k: v for k, v in params.items() if k.endswith("NotifyUrl") and v}
+        if not urls:
+            raise ApiError(Code.INVALID_PARAMETER, "Specify at least one callback URL.")
+        for key, url in urls.items():
+            if not _CALLBACK_URL.fullmatch(url):
+                raise ApiError(Code.INVALID_CALLBACK_URL,
+                               f"The callback URL `{key}` is not an http(s) URL.")
+        levels = params.get("RecordExceptionLevels", [])
+        if any(level not in ("error", "warning", "info") for level in levels):
+            raise ApiError(Code.INVALID_PARAMETER_VALUE,
+                           "RecordExceptionLevels takes error, warning and info.")
+        with self._lock:
+            if len(self._callback_templates) >= MAX_CALLBACK_TEMPLATES:
+                raise ApiError(Code.CONF_OUT_LIMIT,
+                               f"At most {MAX_CALLBACK_TEMPLATES} callback templates are allowed.")
+            template_id = next(self._callback_template_ids)
+            template = {name: "" for name in _CALLBACK_TEMPLATE_FIELDS}
+            template.update({k: v for k, v in params.items() if k in _CALLBACK_TEMPLATE_FIELDS})
+            template.update(TemplateId=template_id, RecordExceptionLevels=levels)
+            self._callback_templates[template_id] = template
+        return {"TemplateId": template_id}
+
+    def create_live_callback_rule(self, params: Params, now: int) -> dict[str, Any]:
+        domain, app, template_id = params["DomainName"], params["AppName"], params["TemplateId"]
+        with self._lock:
+            if template_id not in self._callback_templates:
+                raise ApiError(Code.CONF_NOT_FOUND,
+                               f"The callback template {template_id} does not exist.")
+            if any(r["DomainName"] == domain and r["AppName"] == app
+                   for r in self._callback_rules):
+                raise ApiError(Code.RULE_ALREADY_EXIST,
+                               f"A callback rule for {domain} / {app} already exists.")
+            stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._callback_rules.append({"CreateTime": stamp, "UpdateTime": stamp,
+                                         "TemplateId": template_id, "DomainName": domain,
+                                         "AppName": app})
+        return {}
+
+    def describe_live_callback_templates(self, params: Params, now: int) -> dict[str, Any]:
+        # CallBackTemplateInfo has no RecordStatusNotifyUrl (the SDK model lacks it too).
+        return {"Templates": [{k: v for k, v in t.items() if k != "RecordStatusNotifyUrl"}
+                              for t in self.callback_templates]}
+
+    def describe_live_callback_rules(self, params: Params, now: int) -> dict[str, Any]:
+        return {"Rules": self.callback_rules}
+
     # ---- helpers (call with the lock held) ------------------------------------------------
 
     def _existing(self, task_id: str) -> RecordTask:
@@ -554,6 +645,18 @@ class LiveState:
             task_id = "".join(secrets.choice(alphabet) for _ in range(56))
             if task_id not in self._tasks:
                 return task_id
+
+
+#: "数量上限：50" (CreateLiveCallbackTemplate).
+MAX_CALLBACK_TEMPLATES: Final = 50
+_TEMPLATE_NAME: Final = re.compile(r"[\u4e00-\u9fffA-Za-z0-9_-]+")
+_CALLBACK_URL: Final = re.compile(r"https?://[^\s/?#]+[^\s]*")
+_CALLBACK_TEMPLATE_FIELDS: Final = (
+    "TemplateName", "Description", "StreamBeginNotifyUrl", "StreamEndNotifyUrl",
+    "RecordNotifyUrl", "RecordStatusNotifyUrl", "SnapshotNotifyUrl", "PornCensorshipNotifyUrl",
+    "CallbackKey", "StreamMixNotifyUrl", "PushExceptionNotifyUrl", "AudioAuditNotifyUrl",
+    "RecordExceptionNotifyUrl",
+)
 
 
 def check_task_time(start: int, end: int, now: int) -> None:
@@ -647,6 +750,18 @@ ACTIONS: Final[Mapping[str, ActionSpec]] = MappingProxyType({spec.name: spec for
                LiveState.describe_live_record_templates),
     ActionSpec("DescribeLiveRecordTemplate", (Param("TemplateId", int, required=True),),
                LiveState.describe_live_record_template),
+    ActionSpec("CreateLiveCallbackTemplate", (
+        Param("TemplateName", str, required=True),
+        *(Param(name, str) for name in _CALLBACK_TEMPLATE_FIELDS[1:]),
+        Param("RecordExceptionLevels", list),
+    ), LiveState.create_live_callback_template),
+    ActionSpec("CreateLiveCallbackRule", (
+        Param("DomainName", str, required=True),
+        Param("AppName", str, required=True),
+        Param("TemplateId", int, required=True),
+    ), LiveState.create_live_callback_rule),
+    ActionSpec("DescribeLiveCallbackTemplates", (), LiveState.describe_live_callback_templates),
+    ActionSpec("DescribeLiveCallbackRules", (), LiveState.describe_live_callback_rules),
 )})
 
 
@@ -940,6 +1055,16 @@ class LiveEmulator:
         self.state.templates = templates
 
     @property
+    def callback_templates(self) -> list[dict[str, Any]]:
+        """Callback templates made with CreateLiveCallbackTemplate, oldest first."""
+        return self.state.callback_templates
+
+    @property
+    def callback_rules(self) -> list[dict[str, Any]]:
+        """Callback rules made with CreateLiveCallbackRule, oldest first."""
+        return self.state.callback_rules
+
+    @property
     def page_size(self) -> int:
         """How many tasks one DescribeRecordTask page holds (Tencent has no page-size input)."""
         return self.state.page_size
@@ -1005,8 +1130,10 @@ class LiveEmulator:
             self._answered = 0
 
     def reset(self) -> None:
-        """Forget tasks, faults and the request log (templates and credentials stay)."""
+        """Forget tasks, callback templates and rules, faults and the request log (record
+        templates and credentials stay)."""
         self.state.clear_tasks()
+        self.state.clear_callback_config()
         self.clear_faults()
         self.clear_requests()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
@@ -74,6 +74,36 @@ class RecordTemplate:
     formats: tuple[str, ...]  # the enabled ones, e.g. ("HLS", "MP4")
 
 
+@dataclass(frozen=True)
+class CallbackTemplateSpec:
+    """A callback template: where Tencent posts each kind of event, and the key it signs with."""
+
+    name: str
+    callback_key: str = field(repr=False)
+    stream_begin_url: str | None = None
+    stream_end_url: str | None = None
+    record_url: str | None = None
+    record_status_url: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CallbackTemplate:
+    """A callback template as DescribeLiveCallbackTemplates lists it (the key left out)."""
+
+    template_id: int
+    name: str
+    stream_begin_url: str
+    stream_end_url: str
+    record_url: str
+
+
+@dataclass(frozen=True)
+class CreatedTemplate:
+    template_id: int
+    request_id: str
+
+
 class LiveApiError(Exception):
     code: str
     message: str
@@ -107,6 +137,13 @@ class LiveApi(Protocol):
     async def delete_record_task(self, task_id: str) -> str: ...
 
     async def describe_record_templates(self) -> list[RecordTemplate]: ...
+
+    async def create_callback_template(self, spec: CallbackTemplateSpec) -> CreatedTemplate: ...
+
+    async def create_callback_rule(self, domain_name: str, app_name: str,
+                                   template_id: int) -> str: ...
+
+    async def describe_callback_templates(self) -> list[CallbackTemplate]: ...
 
     async def close(self) -> None: ...
 
@@ -209,6 +246,37 @@ class TencentLiveApi:
             )
             templates.append(RecordTemplate(int(t.TemplateId), t.TemplateName or "", formats))
         return templates
+
+    async def create_callback_template(self, spec: CallbackTemplateSpec) -> CreatedTemplate:
+        req = models.CreateLiveCallbackTemplateRequest()
+        req.TemplateName = spec.name
+        req.Description = spec.description or None
+        req.StreamBeginNotifyUrl = spec.stream_begin_url
+        req.StreamEndNotifyUrl = spec.stream_end_url
+        req.RecordNotifyUrl = spec.record_url
+        req.RecordStatusNotifyUrl = spec.record_status_url
+        req.CallbackKey = spec.callback_key
+        resp = await self._call(self._client.CreateLiveCallbackTemplate, req)
+        if resp.TemplateId is None:
+            raise OutcomeUnknown("NoTemplateId", "Tencent's answer carried no TemplateId.",
+                                 resp.RequestId)
+        return CreatedTemplate(int(resp.TemplateId), resp.RequestId or "")
+
+    async def create_callback_rule(self, domain_name: str, app_name: str,
+                                   template_id: int) -> str:
+        req = models.CreateLiveCallbackRuleRequest()
+        req.DomainName, req.AppName, req.TemplateId = domain_name, app_name, template_id
+        return (await self._call(self._client.CreateLiveCallbackRule, req)).RequestId or ""
+
+    async def describe_callback_templates(self) -> list[CallbackTemplate]:
+        req = models.DescribeLiveCallbackTemplatesRequest()
+        resp = await self._call(self._client.DescribeLiveCallbackTemplates, req)
+        return [
+            CallbackTemplate(int(t.TemplateId), t.TemplateName or "",
+                             t.StreamBeginNotifyUrl or "", t.StreamEndNotifyUrl or "",
+                             t.RecordNotifyUrl or "")
+            for t in resp.Templates or []
+        ]
 
     async def _call(self, method, req):  # type: ignore[no-untyped-def]
         try:

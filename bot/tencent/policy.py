@@ -34,7 +34,10 @@ from limits.errors import StorageError
 from redis.exceptions import RedisError
 
 from bot.tencent.live_api import (
+    CallbackTemplate,
+    CallbackTemplateSpec,
     CreatedTask,
+    CreatedTemplate,
     LiveApi,
     LiveApiError,
     OutcomeUnknown,
@@ -281,6 +284,17 @@ def is_retryable(err: LiveApiError) -> bool:
             or err.code == "LimitExceeded.RateLimitExceeded")
 
 
+#: InternalError codes about the account's configuration, not a passing fault: never retried.
+_CONFIG_ERRORS = frozenset({"InternalError.ConfOutLimit", "InternalError.RuleAlreadyExist",
+                            "InternalError.ConfNotFound", "InternalError.ConfInUsed"})
+
+
+def is_retryable_config_call(err: LiveApiError) -> bool:
+    """``is_retryable`` for the callback configuration APIs, less their configuration errors
+    (Tencent files "50 templates already" and "that rule exists" under InternalError)."""
+    return is_retryable(err) and err.code not in _CONFIG_ERRORS
+
+
 def is_task_gone(code: str) -> bool:
     """Codes meaning "no such task": the emulator's and Tencent's spellings alike."""
     return "TaskNotExist" in code or code.startswith("ResourceNotFound.Task")
@@ -395,6 +409,46 @@ class GuardedLiveApi:
         return await self._retrying("DescribeLiveRecordTemplates",
                                     self._inner.describe_record_templates, limited=False)
 
+    async def create_callback_template(self, spec: CallbackTemplateSpec) -> CreatedTemplate:
+        """Retried on throttling and internal errors only. A lost answer (OutcomeUnknown) is
+        raised, not retried: like CreateRecordTask this has no idempotency token, and the
+        caller can look the template up by its name."""
+
+        def retryable(err: LiveApiError) -> bool:
+            return not isinstance(err, OutcomeUnknown) and is_retryable_config_call(err)
+
+        return await self._retrying(
+            "CreateLiveCallbackTemplate", lambda: self._inner.create_callback_template(spec),
+            limited=False, retryable=retryable)
+
+    async def create_callback_rule(self, domain_name: str, app_name: str,
+                                   template_id: int) -> str:
+        """Retried, also after a lost answer; ``*RuleAlreadyExist`` on such a retry means the
+        lost attempt made the rule, so it counts as success."""
+        answer_lost = False
+
+        async def once() -> str:
+            nonlocal answer_lost
+            try:
+                return await self._inner.create_callback_rule(domain_name, app_name,
+                                                              template_id)
+            except OutcomeUnknown:
+                answer_lost = True
+                raise
+            except TencentRejected as err:
+                if answer_lost and err.code.endswith("RuleAlreadyExist"):
+                    log.info("CreateLiveCallbackRule %s/%s: an earlier attempt whose answer "
+                             "was lost made the rule", domain_name, app_name)
+                    return err.request_id or ""
+                raise
+
+        return await self._retrying("CreateLiveCallbackRule", once, limited=False,
+                                    retryable=is_retryable_config_call)
+
+    async def describe_callback_templates(self) -> list[CallbackTemplate]:
+        return await self._retrying("DescribeLiveCallbackTemplates",
+                                    self._inner.describe_callback_templates, limited=False)
+
     async def close(self) -> None:
         """Close the inner API and the limit (this object owns both once built)."""
         try:
@@ -403,7 +457,8 @@ class GuardedLiveApi:
             await self._limit.close()
 
     async def _retrying(
-        self, action: str, call: Callable[[], Awaitable[T]], *, limited: bool = True
+        self, action: str, call: Callable[[], Awaitable[T]], *, limited: bool = True,
+        retryable: Callable[[LiveApiError], bool] = is_retryable,
     ) -> T:
         delays = self._retry.delays()
         error: LiveApiError | None = None
@@ -415,7 +470,7 @@ class GuardedLiveApi:
             try:
                 return await call()
             except LiveApiError as err:
-                if not is_retryable(err):
+                if not retryable(err):
                     raise
                 error = err
         assert error is not None
