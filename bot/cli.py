@@ -1,5 +1,6 @@
 """`recordbot`: run the bot (HTTP mode or Socket Mode, chosen by SLACK_APP_TOKEN); also
-`recordbot shell` (try it in a terminal) and `recordbot parse` (check a time phrase)."""
+`recordbot shell` (try it in a terminal), `recordbot parse` (check a time phrase) and
+`recordbot callbacks setup` (point Tencent Live's callbacks at the bot)."""
 
 from __future__ import annotations
 
@@ -37,11 +38,21 @@ async def _serve_socket_mode(settings: Settings) -> None:
 
     from bot.runtime import build_runtime
     from bot.slack.app import build_app, start_background
+    from bot.slack.callbacks import callback_listener, start_callback_work
 
     rt = build_runtime(settings)
     await rt.start()
     bolt_app = build_app(rt)
+    try:
+        callbacks = await callback_listener(rt, bolt_app.client)
+    except OSError as e:
+        log.error("cannot listen for Tencent's callbacks on %s:%s (%s)", settings.host,
+                  settings.callback_port, e.strerror or e)
+        await rt.close()
+        raise SystemExit(2) from None
     start_background(rt, bolt_app)
+    if callbacks is not None:
+        start_callback_work(rt, bolt_app.client)
     handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -54,6 +65,8 @@ async def _serve_socket_mode(settings: Settings) -> None:
     finally:
         log.info("stopping")
         await handler.close_async()
+        if callbacks is not None:
+            await callbacks.stop()
         await rt.close()
 
 
@@ -98,6 +111,32 @@ def _add_parse_parser(sub: argparse._SubParsersAction) -> None:
     parse.add_argument("--now", metavar="ISO",
                        help="read it as if it were this time, e.g. 2026-03-10T09:00 (in --tz) "
                        "or 2026-03-10T09:00+08:00")
+
+
+def _add_callbacks_parser(sub: argparse._SubParsersAction) -> None:
+    callbacks = sub.add_parser(
+        "callbacks",
+        help="configure Tencent Live's event callbacks",
+        description="Tencent Live's event callbacks (push, break, recording file, recording "
+        "status), which the bot posts about in each recording's thread.",
+    )
+    actions = callbacks.add_subparsers(dest="callbacks_command", required=True)
+    setup = actions.add_parser(
+        "setup",
+        help="create the callback template and rule (a dry run unless --apply)",
+        description="Create a callback template whose four URLs point at the bot and whose "
+        "CallbackKey is TENCENT_CALLBACK_KEY (CreateLiveCallbackTemplate), and bind it to the "
+        "push domain and app (CreateLiveCallbackRule). Without --apply it only prints what it "
+        "would create. Tencent settings come from the environment.",
+    )
+    setup.add_argument("--url", required=True,
+                       help="where Tencent posts, e.g. https://bot.example.com/tencent/callback")
+    setup.add_argument("--domain", action="append", metavar="DOMAIN",
+                       help="push domain to bind (repeatable; default: each of LIVE_PUSH_DOMAIN)")
+    setup.add_argument("--app", help="app name (push path) to bind (default: LIVE_APP_NAME)")
+    setup.add_argument("--name", default="recordbot", help="template name (default: recordbot)")
+    setup.add_argument("--apply", action="store_true",
+                       help="create them (without it: a dry run that creates nothing)")
 
 
 def _shell(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -146,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help="run the bot (the default)")
     _add_shell_parser(sub)
     _add_parse_parser(sub)
+    _add_callbacks_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "shell":
         return _shell(args, parser)
@@ -153,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.shell.parse import run_parse
 
         return run_parse(args.text, args.tz, args.now, sys.stdout, sys.stderr)
+    if args.command == "callbacks":
+        from bot.callback_setup import run_setup
+
+        return run_setup(os.environ, args.url, args.domain, args.app, args.name, args.apply,
+                         sys.stdout, sys.stderr)
 
     if args.command in (None, "serve"):
         try:

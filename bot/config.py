@@ -109,6 +109,9 @@ class Settings:
     redis_url: str | None = field(default=None, repr=False)
     tencent_rate_limit: int = 20
     tencent_attempts: int = 3
+    callback_key: str | None = field(default=None, repr=False)  # TENCENT_CALLBACK_KEY
+    callback_port: int | None = None  # Socket Mode: serve /tencent/callback on this port
+    stream_grace_seconds: int = 120
 
     @property
     def socket_mode(self) -> bool:
@@ -122,7 +125,7 @@ class Settings:
         """Values that must never reach a log line (the logging filter masks them)."""
         values = [
             self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
-            self.tencent_secret_key, self.tencent_secret_id,
+            self.tencent_secret_key, self.tencent_secret_id, self.callback_key,
         ]
         password = make_url(self.database_url).password
         if password:
@@ -181,29 +184,43 @@ def normalise_database_url(raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def load_settings(env: Mapping[str, str]) -> Settings:
+def _callback_key(raw: str, problems: list[str]) -> str | None:
+    """TENCENT_CALLBACK_KEY: the CallbackKey of the callback template (sign = md5(key + t))."""
+    if not raw:
+        return None
+    if len(raw) > 256 or any(c.isspace() or not c.isprintable() for c in raw):
+        problems.append(
+            "TENCENT_CALLBACK_KEY must be the callback template's CallbackKey: printable, "
+            "without spaces, at most 256 characters."
+        )
+    return raw
+
+
+def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
+    """Every setting, checked. ``slack=False`` skips the Slack settings (left empty), for
+    commands that only talk to Tencent such as ``recordbot callbacks setup``."""
     problems: list[str] = []
 
     def get(name: str, default: str = "") -> str:
         return env.get(name, default).strip()
 
     bot_token = get("SLACK_BOT_TOKEN")
-    if not bot_token:
+    if slack and not bot_token:
         problems.append(
             "SLACK_BOT_TOKEN is missing (the bot token, xoxb-…, from OAuth & Permissions)."
         )
-    elif not bot_token.startswith("xoxb-"):
+    elif slack and not bot_token.startswith("xoxb-"):
         problems.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
 
     app_token = get("SLACK_APP_TOKEN") or None
-    if app_token and not app_token.startswith("xapp-"):
+    if slack and app_token and not app_token.startswith("xapp-"):
         problems.append(
             "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
             "(leave it unset for HTTP mode)."
         )
 
     signing_secret = get("SLACK_SIGNING_SECRET")
-    if not signing_secret and not app_token:
+    if slack and not signing_secret and not app_token:
         problems.append(
             "SLACK_SIGNING_SECRET is missing (Basic Information → Signing Secret); "
             "HTTP mode needs it to verify requests from Slack."
@@ -288,6 +305,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     rate = _int(env, "TENCENTCLOUD_RATE_LIMIT", 20, 1, 1000, problems)
     attempts = _int(env, "TENCENTCLOUD_ATTEMPTS", 3, 1, 10, problems)
 
+    callback_key = _callback_key(get("TENCENT_CALLBACK_KEY"), problems)
+    callback_port: int | None = None
+    if get("CALLBACK_PORT"):
+        callback_port = _int(env, "CALLBACK_PORT", 0, 1, 65535, problems)
+        if slack and not app_token:
+            problems.append(
+                "CALLBACK_PORT is for Socket Mode only; in HTTP mode Tencent's callbacks are "
+                "served on PORT at /tencent/callback (unset CALLBACK_PORT)."
+            )
+    grace = _int(env, "STREAM_GRACE_SECONDS", 120, 1, 3600, problems)
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -314,4 +342,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         redis_url=redis_url,
         tencent_rate_limit=rate,
         tencent_attempts=attempts,
+        callback_key=callback_key,
+        callback_port=callback_port,
+        stream_grace_seconds=grace,
     )

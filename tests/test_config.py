@@ -119,3 +119,37 @@ def test_bad_access_settings_are_named():
     text = str(err.value)
     for name in ("ALLOWED_USERGROUP_IDS", "DOMAIN_ACCESS", "ACCESS_DENY_BY_DEFAULT", "REDIS_URL"):
         assert name in text
+
+
+def test_callback_settings_default_off_and_the_key_is_a_secret():
+    s = load_settings(GOOD)
+    assert (s.callback_key, s.callback_port, s.stream_grace_seconds) == (None, None, 120)
+    s = load_settings({**GOOD, "TENCENT_CALLBACK_KEY": "cb-key-value", "STREAM_GRACE_SECONDS": "5"})
+    assert s.callback_key == "cb-key-value" and s.stream_grace_seconds == 5
+    assert "cb-key-value" in s.secrets() and "cb-key-value" not in repr(s)
+
+
+def test_callback_port_is_for_socket_mode():
+    socket_env = {**GOOD, "SLACK_APP_TOKEN": "xapp-1-abc", "CALLBACK_PORT": "8081"}
+    assert load_settings(socket_env).callback_port == 8081
+    with pytest.raises(ConfigError) as err:
+        load_settings({**GOOD, "CALLBACK_PORT": "8081"})
+    assert "CALLBACK_PORT is for Socket Mode only" in str(err.value)
+
+
+def test_bad_callback_settings_are_named_without_the_key():
+    with pytest.raises(ConfigError) as err:
+        load_settings({**GOOD, "SLACK_APP_TOKEN": "xapp-1-abc", "CALLBACK_PORT": "http",
+                       "STREAM_GRACE_SECONDS": "0", "TENCENT_CALLBACK_KEY": "has a space"})
+    text = str(err.value)
+    for name in ("CALLBACK_PORT", "STREAM_GRACE_SECONDS", "TENCENT_CALLBACK_KEY"):
+        assert name in text
+    assert "has a space" not in text
+
+
+def test_tencent_only_commands_need_no_slack_settings():
+    env = {k: v for k, v in GOOD.items() if not k.startswith("SLACK_")}
+    with pytest.raises(ConfigError):
+        load_settings(env)
+    s = load_settings({**env, "CALLBACK_PORT": "8081"}, slack=False)
+    assert s.slack_bot_token == "" and s.push_domains == ("push.example.com",)

@@ -5,8 +5,11 @@ a crash in between leaves a row that ``RecordingStore.pending()`` finds at the n
 SQLite by default, PostgreSQL (psycopg 3) by URL; datetimes are aware UTC on both.
 """
 
-from bot.store.models import Audit, Base, Recording
+from bot.store.models import Audit, Base, CallbackRecord, Recording
 from bot.store.repository import RecordingStore
 from bot.store.types import AuditAction, State, UTCDateTime
 
-__all__ = ["Audit", "AuditAction", "Base", "Recording", "RecordingStore", "State", "UTCDateTime"]
+__all__ = [
+    "Audit", "AuditAction", "Base", "CallbackRecord", "Recording", "RecordingStore", "State",
+    "UTCDateTime",
+]

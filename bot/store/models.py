@@ -63,10 +63,13 @@ class Recording(Base):
     request_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When the "is the stream live?" check ran, start + STREAM_GRACE_SECONDS (once, whether or
+    # not it posted); None: not yet.
+    live_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    @validates("start_time", "end_time", "created_at", "updated_at")
-    def _check_instant(self, key: str, value: datetime) -> datetime:
-        return aware_utc(value, key)
+    @validates("start_time", "end_time", "created_at", "updated_at", "live_checked_at")
+    def _check_instant(self, key: str, value: datetime | None) -> datetime | None:
+        return None if value is None else aware_utc(value, key)
 
     @validates("state")
     def _check_state(self, key: str, value: str) -> State:
@@ -101,3 +104,36 @@ class Audit(Base):
 
     def __repr__(self) -> str:
         return f"<Audit {self.id} {self.action} recording={self.recording_id} by {self.user_id}>"
+
+
+class CallbackRecord(Base):
+    """One event Tencent Live called back with (push, break, recording file, recording status),
+    kept before it is answered so that none is lost, and so that a redelivery is recognised
+    (``dedupe_key`` is unique). ``handled_at`` is set once the bot has acted on it;
+    ``recording_id`` is the recording it concerned, None when no recording matched."""
+
+    __tablename__ = "callback_events"
+    __table_args__ = (Index(None, "stream_name", "event_type", "event_time"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
+    event_type: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    stream_name: Mapped[str | None] = mapped_column(String(256))
+    domain_name: Mapped[str | None] = mapped_column(String(256))
+    app_name: Mapped[str | None] = mapped_column(String(128))
+    event_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    payload: Mapped[str] = mapped_column(Text)  # the JSON as received, without t and sign
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recording_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recordings.id", ondelete="SET NULL"), index=True
+    )
+    outcome: Mapped[str | None] = mapped_column(Text)  # what the bot did about it
+
+    @validates("event_time", "received_at", "handled_at")
+    def _check_instant(self, key: str, value: datetime | None) -> datetime | None:
+        return None if value is None else aware_utc(value, key)
+
+    def __repr__(self) -> str:
+        return f"<CallbackRecord {self.id} type={self.event_type} {self.dedupe_key}>"

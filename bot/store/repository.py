@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.store.migrations import upgrade_to_head
-from bot.store.models import Audit, Recording
+from bot.store.models import Audit, CallbackRecord, Recording
 from bot.store.types import AuditAction, State, aware_utc
 
 # Any fixed number works; it only has to be the same in every bot process on one database.
@@ -176,6 +177,121 @@ class RecordingStore:
         if recording_id is not None:
             query = query.where(Audit.recording_id == recording_id)
         return await self._all(query)
+
+    # Tencent's callback events
+
+    async def add_callback(self, row: CallbackRecord) -> CallbackRecord | None:
+        """Keep one event; None when an event with the same ``dedupe_key`` is already kept
+        (a redelivery). Other database errors propagate, so Tencent is told to retry."""
+        try:
+            async with self._sessions() as session, session.begin():
+                session.add(row)
+        except IntegrityError:
+            async with self._sessions() as session:
+                found = await session.scalar(
+                    select(CallbackRecord.id).where(CallbackRecord.dedupe_key == row.dedupe_key)
+                )
+            if found is None:  # not a duplicate after all: some other constraint
+                raise
+            return None
+        return row
+
+    async def get_callback(self, callback_id: int) -> CallbackRecord | None:
+        async with self._sessions() as session:
+            return await session.get(CallbackRecord, callback_id)
+
+    async def callbacks(self) -> list[CallbackRecord]:
+        return await self._all(select(CallbackRecord).order_by(CallbackRecord.id))
+
+    async def unhandled_callbacks(self, received_before: datetime) -> list[CallbackRecord]:
+        """Events received before ``received_before`` but not acted on (the bot stopped in
+        between), oldest first."""
+        return await self._all(
+            select(CallbackRecord)
+            .where(CallbackRecord.handled_at.is_(None),
+                   CallbackRecord.received_at < aware_utc(received_before, "received_before"))
+            .order_by(CallbackRecord.id)
+        )
+
+    async def mark_callback_handled(self, callback_id: int, at: datetime,
+                                    recording_id: int | None, outcome: str) -> bool:
+        """Record what was done about an event, once; False if it was already handled."""
+        stmt = (
+            update(CallbackRecord)
+            .where(CallbackRecord.id == callback_id, CallbackRecord.handled_at.is_(None))
+            .values(handled_at=aware_utc(at, "at"), recording_id=recording_id,
+                    outcome=outcome[:2000])
+        )
+        async with self.engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return result.rowcount == 1
+
+    async def latest_stream_change(self, stream: str, domain: str, app: str,
+                                   before: datetime) -> CallbackRecord | None:
+        """The newest push or break event of a stream at or before ``before`` (by Tencent's
+        event time), or None if the bot never heard of that stream."""
+        rows = await self._all(
+            select(CallbackRecord)
+            .where(
+                CallbackRecord.stream_name == stream,
+                CallbackRecord.event_type.in_((0, 1)),
+                CallbackRecord.event_time <= aware_utc(before, "before"),
+                func.lower(CallbackRecord.domain_name) == domain.lower(),
+                CallbackRecord.app_name == app,
+            )
+            .order_by(CallbackRecord.event_time.desc(), CallbackRecord.id.desc())
+            .limit(1)
+        )
+        return rows[0] if rows else None
+
+    # Recordings a callback or the live check concerns
+
+    async def recordings_in_window(self, stream: str, domain: str, app: str,
+                                   at: datetime) -> list[Recording]:
+        """Scheduled recordings of one stream whose window holds ``at``, oldest first.
+
+        Tencent counts in whole seconds (the task starts at the second the bot sent), so a
+        window holds ``at`` from the start of its first second.
+        """
+        at = aware_utc(at, "at")
+        return await self._all(
+            select(Recording)
+            .where(
+                Recording.stream_name == stream,
+                func.lower(Recording.domain_name) == domain.lower(),
+                Recording.app_name == app,
+                Recording.state == State.CREATED,
+                Recording.start_time < at + timedelta(seconds=1),
+                Recording.end_time > at,
+            )
+            .order_by(Recording.start_time, Recording.id)
+        )
+
+    async def due_live_checks(self, now: datetime, grace: timedelta) -> list[Recording]:
+        """Scheduled recordings whose window started at least ``grace`` ago, is still open, and
+        whose live check has not run."""
+        now = aware_utc(now, "now")
+        return await self._all(
+            select(Recording)
+            .where(
+                Recording.state == State.CREATED,
+                Recording.live_checked_at.is_(None),
+                Recording.start_time <= now - grace,
+                Recording.end_time > now,
+            )
+            .order_by(Recording.start_time, Recording.id)
+        )
+
+    async def claim_live_check(self, recording_id: int, at: datetime) -> bool:
+        """Mark one recording's live check as done; True for the one caller that did it."""
+        stmt = (
+            update(Recording)
+            .where(Recording.id == recording_id, Recording.live_checked_at.is_(None))
+            .values(live_checked_at=aware_utc(at, "at"))
+        )
+        async with self.engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return result.rowcount == 1
 
     async def _all(self, query: Any) -> list[Any]:
         async with self._sessions() as session:

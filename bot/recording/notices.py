@@ -1,0 +1,259 @@
+"""What Tencent's callbacks mean for the bot's recordings, and what to tell their threads.
+
+Slack-free. ``CallbackNotices.receive`` keeps an event (once, however often Tencent delivers
+it); ``decide`` works out which recordings it concerns and what to say to each; ``done``
+records that it was said. ``live_checks`` is the periodic "is the stream live?" look at
+recordings whose window started a grace period ago.
+
+What is posted, and why:
+
+* recording file (100): always, in the thread of the recording with that TaskId (any state: a
+  stopped recording has files too). One message per file.
+* push (1) / break (0): in the threads of the scheduled recordings of that stream whose window
+  holds the event's time. A push or break outside every window concerns nobody.
+* recording status (332): only ``record_start_failed`` and ``record_error``, because they are
+  news nobody else brings. The others stay quiet: a start is already told by the push, a
+  pause and resume by the break and the push, and an end by the file that follows.
+* nothing matched: the event is kept with what was looked for, and logged; nothing is posted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.store import CallbackRecord, Recording, RecordingStore
+from bot.tencent.callbacks import (
+    BREAK,
+    PUSH,
+    CallbackEvent,
+    RecordFile,
+    RecordStatus,
+    StreamChange,
+    canonical_json,
+    parse_event,
+    stored_payload,
+)
+
+log = logging.getLogger(__name__)
+
+#: 332 record_event values worth a message; the rest are kept quietly (see the module doc).
+LOUD_RECORD_EVENTS = frozenset({"record_start_failed", "record_error"})
+
+
+# ---- what to say ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileReady:
+    file: RecordFile
+
+
+@dataclass(frozen=True)
+class StreamLive:
+    at: datetime | None  # when Tencent saw the push
+    before_window: bool = False  # the push came before the window opened
+
+
+@dataclass(frozen=True)
+class StreamStopped:
+    at: datetime | None
+    pushed_for_ms: int | None  # push_duration
+    errcode: int | None
+    errmsg: str
+
+
+@dataclass(frozen=True)
+class RecordingTrouble:
+    record_event: str  # record_start_failed | record_error
+
+
+@dataclass(frozen=True)
+class NotLiveYet:
+    since: datetime  # the window's start
+
+
+Notice = FileReady | StreamLive | StreamStopped | RecordingTrouble | NotLiveYet
+
+
+@dataclass(frozen=True)
+class Delivery:
+    recording: Recording
+    notice: Notice
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one event leads to: the messages, and a line for the store (``outcome``)."""
+
+    deliveries: list[Delivery] = field(default_factory=list)
+    outcome: str = ""
+    already_handled: bool = False
+
+    @property
+    def recording_id(self) -> int | None:
+        return self.deliveries[0].recording.id if self.deliveries else None
+
+
+# ---- the use case -----------------------------------------------------------------------------
+
+
+class CallbackNotices:
+    def __init__(self, store: RecordingStore, clock: Callable[[], datetime],
+                 grace: timedelta) -> None:
+        self.store = store
+        self.clock = clock
+        self.grace = grace
+
+    async def receive(self, event: CallbackEvent, payload: Mapping[str, Any]) -> int | None:
+        """Keep one event; its id, or None when it is a redelivery of one already kept."""
+        now = self.clock()
+        row = await self.store.add_callback(CallbackRecord(
+            dedupe_key=event.dedupe_key,
+            event_type=event.event_type,
+            task_id=event.task_id,
+            stream_name=event.stream,
+            domain_name=event.domain.lower() if event.domain else None,
+            app_name=event.app,
+            # Without Tencent's time, the time it arrived is the best guess of when it happened.
+            event_time=event.event_time or now,
+            payload=canonical_json(stored_payload(payload)),
+            received_at=now,
+        ))
+        return None if row is None else row.id
+
+    async def decide(self, callback_id: int) -> Decision:
+        row = await self.store.get_callback(callback_id)
+        if row is None or row.handled_at is not None:
+            return Decision(already_handled=True)
+        event = parse_event(json.loads(row.payload))
+        at = row.event_time or row.received_at
+        if isinstance(event.detail, RecordFile):
+            return await self._file(event, event.detail, callback_id)
+        if isinstance(event.detail, StreamChange):
+            return await self._stream_change(event, event.detail, at, callback_id)
+        if isinstance(event.detail, RecordStatus):
+            return await self._status(event, event.detail, at, callback_id)
+        log.info("callback event %d: type %d is not one the bot acts on; kept",
+                 callback_id, event.event_type)
+        return Decision(outcome=f"ignored: event type {event.event_type}")
+
+    async def done(self, callback_id: int, decision: Decision) -> None:
+        if not decision.already_handled:
+            await self.store.mark_callback_handled(callback_id, self.clock(),
+                                                   decision.recording_id, decision.outcome)
+
+    async def live_checks(self) -> list[Delivery]:
+        """Recordings whose window opened ``grace`` ago: is their stream live?
+
+        Live means the newest push/break event Tencent sent for the stream up to now is a push.
+        Then nothing is said if that push was inside the window (its own message told), and
+        "live" is said if it came before the window opened (nobody told this thread). Not live
+        and no break inside the window either: "not live yet". Each recording is checked once;
+        the check is claimed in the store first, so two bot processes never both post.
+        """
+        now = self.clock()
+        deliveries = []
+        for rec in await self.store.due_live_checks(now, self.grace):
+            if not await self.store.claim_live_check(rec.id, now):
+                continue
+            latest = await self.store.latest_stream_change(rec.stream_name, rec.domain_name,
+                                                           rec.app_name, now)
+            # Tencent's times are whole seconds; the window opens with its first second.
+            in_window = latest is not None and latest.event_time is not None and (
+                latest.event_time >= rec.start_time.replace(microsecond=0))
+            if latest is not None and latest.event_type == PUSH:
+                if not in_window:
+                    deliveries.append(Delivery(rec, StreamLive(latest.event_time,
+                                                               before_window=True)))
+            elif latest is None or not in_window:
+                log.info("recording %d: no push of %s since its window opened at %s",
+                         rec.id, rec.stream_name, rec.start_time.isoformat())
+                deliveries.append(Delivery(rec, NotLiveYet(rec.start_time)))
+        return deliveries
+
+    # ---- one event type each ----------------------------------------------------------
+
+    async def _file(self, event: CallbackEvent, file: RecordFile, callback_id: int) -> Decision:
+        rec = await self.store.by_task_id(event.task_id) if event.task_id else None
+        if rec is None:
+            log.warning("callback event %d: recording file for TaskId %s, which the bot did "
+                        "not schedule; kept, nothing posted", callback_id, event.task_id or "-")
+            return Decision(outcome=f"no recording with TaskId {event.task_id or '(none)'}")
+        return Decision([Delivery(rec, FileReady(file))],
+                         f"file posted to recording {rec.id}")
+
+    async def _stream_change(self, event: CallbackEvent, change: StreamChange, at: datetime,
+                             callback_id: int) -> Decision:
+        assert event.stream and event.domain and event.app  # parse_event requires them
+        recs = await self.store.recordings_in_window(event.stream, event.domain, event.app, at)
+        what = "push" if event.event_type == PUSH else "break"
+        if not recs:
+            log.info("callback event %d: %s of %s/%s/%s, no recording in its window; kept",
+                     callback_id, what, event.domain, event.app, event.stream)
+            return Decision(outcome=f"{what}: no recording of the stream in its window")
+        notice: Notice
+        if event.event_type == BREAK:
+            notice = StreamStopped(event.event_time, change.push_duration_ms, change.errcode,
+                                   change.errmsg)
+        else:
+            notice = StreamLive(event.event_time)
+        return Decision([Delivery(r, notice) for r in recs],
+                        f"{what} posted to recording(s) {', '.join(str(r.id) for r in recs)}")
+
+    async def _status(self, event: CallbackEvent, status: RecordStatus, at: datetime,
+                      callback_id: int) -> Decision:
+        recs: list[Recording] = []
+        rec = await self.store.by_task_id(event.task_id) if event.task_id else None
+        if rec is not None:
+            recs = [rec]
+        elif event.stream and event.domain and event.app:
+            recs = await self.store.recordings_in_window(event.stream, event.domain, event.app,
+                                                         at)
+        if not recs:
+            log.info("callback event %d: %s for %s, no matching recording; kept", callback_id,
+                     status.record_event, event.task_id or event.stream or "-")
+            return Decision(outcome=f"{status.record_event}: no matching recording")
+        if status.record_event not in LOUD_RECORD_EVENTS:
+            return Decision(outcome=f"quiet: {status.record_event} for recording {recs[0].id}")
+        ids = ", ".join(str(r.id) for r in recs)
+        return Decision([Delivery(r, RecordingTrouble(status.record_event)) for r in recs],
+                        f"{status.record_event} posted to recording(s) {ids}")
+
+
+# ---- units people read ------------------------------------------------------------------------
+
+
+def human_duration(seconds: float) -> str:
+    """ "42 s", "49 min 22 s", "1 h 02 min", "26 h 00 min" (no days: recordings last ≤ 24 h)."""
+    total = max(0, round(seconds))
+    if total < 60:
+        return f"{total} s"
+    if total < 3600:
+        minutes, secs = divmod(total, 60)
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    hours, rem = divmod(total, 3600)
+    return f"{hours} h {rem // 60:02d} min"
+
+
+_BINARY_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def human_size(size: int) -> str:
+    """Binary units (1 MiB = 1024 × 1024 bytes), three significant digits: "265 MiB"."""
+    if size < 1024:
+        return f"{size} B"
+    value = float(size)
+    for unit in _BINARY_UNITS:
+        value /= 1024
+        if value < 1024 or unit == _BINARY_UNITS[-1]:
+            break
+    if value >= 100:
+        return f"{value:.0f} {unit}"
+    if value >= 10:
+        return f"{value:.1f} {unit}"
+    return f"{value:.2f} {unit}"
