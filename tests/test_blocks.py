@@ -45,3 +45,13 @@ def test_a_stored_command_is_shown_with_its_time_phrase_only():
                   "Thu 26 Nov 20:00 → 22:00 (2 h, Asia/Shanghai)")
     assert understood in text
     assert "stopped by <@U2>" in text and "manage" not in text
+
+
+def test_date_fallback_text_is_in_the_named_zone():
+    from datetime import UTC
+
+    from bot.slack.blocks import slack_date
+
+    noon_utc = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert slack_date(noon_utc, "Asia/Shanghai").endswith("|Wed 25 Nov 2026 20:00 Asia/Shanghai>")
+    assert slack_date(noon_utc, "UTC-05:30").endswith("|Wed 25 Nov 2026 06:30 UTC-05:30>")

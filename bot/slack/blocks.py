@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -56,8 +56,24 @@ def code(text: str, limit: int = 200) -> str:
     return f"`{escape(text, limit)}`"
 
 
+_OFFSET = re.compile(r"^UTC([+-])(\d{2}):(\d{2})$")
+
+
+def _zone(name: str) -> tzinfo | None:
+    """An IANA key, or a fixed offset written "UTC+08:00" (as the time parser names them)."""
+    m = _OFFSET.match(name)
+    if m:
+        minutes = int(m.group(2)) * 60 + int(m.group(3))
+        return timezone(timedelta(minutes=minutes if m.group(1) == "+" else -minutes))
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        return None
+
+
 def slack_date(moment: datetime, zone_name: str) -> str:
     """A date token each reader sees in their own zone; the fallback shows the request's zone."""
+    moment = moment.astimezone(_zone(zone_name) or moment.tzinfo)
     fallback = f"{moment:%a %d %b %Y %H:%M} {zone_name}"
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
