@@ -26,7 +26,8 @@ def create_web_app(rt: Runtime) -> Starlette:
     handler = AsyncSlackRequestHandler(bolt_app)
 
     async def slack_events(request: Request) -> Response:
-        return await handler.handle(request)
+        with rt.work.acking():  # background work waits until the acks in flight are out
+            return await handler.handle(request)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"ready": rt.ready}, status_code=200 if rt.ready else 503)

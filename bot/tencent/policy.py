@@ -129,7 +129,7 @@ class SharedRateLimit:
         *,
         storage_timeout: float = 1.0,
         fallback_seconds: float = 30.0,
-        margin: float = 0.1,
+        margin: float = 0.05,
     ) -> None:
         if per_second < 1:
             raise ValueError("per_second must be at least 1")
