@@ -1,7 +1,7 @@
 """Ack latency under a burst, the bot against a bare Bolt app, while Tencent answers in 1 s.
 
     python bench/ack_load.py [--commands 100] [--submissions 100] [--rounds 3]
-                             [--client raw|httpx] [--bot-script bench/proto_ack_first.py]
+                             [--client raw|httpx] [--bot-script PATH]
 
 Starts the real bot (``python -m bot``, HTTP mode) and ``bench/bare_bolt.py`` (a Bolt AsyncApp
 whose listeners only ack, served the same way) as subprocesses, against the Live API emulator
