@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 from bot.sandbox import SlackFake  # noqa: E402
 from bot.tencent.emulator import LiveEmulator  # noqa: E402
-from tests.support.botproc import BotProcess  # noqa: E402
+from tests.support.botproc import BotProcess, fakes_env  # noqa: E402
 
 BARE_BOLT = Path(__file__).resolve().parent / "bare_bolt.py"
 
@@ -37,21 +37,9 @@ USERS = {
 
 
 def bot_env(live: LiveEmulator, slack: SlackFake, db: Path, **extra: str) -> dict[str, str]:
-    """The bot's settings against the two fakes (as in tests/e2e/conftest.py)."""
-    secret_id, secret_key = live.default_credentials
-    return {
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "TENCENTCLOUD_SECRET_ID": secret_id,
-        "TENCENTCLOUD_SECRET_KEY": secret_key,
-        "TENCENTCLOUD_LIVE_ENDPOINT": live.url,
-        "LIVE_PUSH_DOMAIN": f"{PUSH_DOMAIN},backup.example.com",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DEFAULT_TIMEZONE": "Europe/Berlin",
-        "LOG_LEVEL": "INFO",
-        **extra,
-    }
+    """The bot's settings against the two fakes (as the end-to-end tests use them)."""
+    return fakes_env(live, slack, db, SIGNING_SECRET, f"{PUSH_DOMAIN},backup.example.com",
+                     **{"LOG_LEVEL": "INFO", **extra})
 
 
 class ScriptProcess(BotProcess):

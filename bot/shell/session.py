@@ -45,7 +45,7 @@ SANDBOX_PUSH_DOMAIN = "push.sandbox.example"
 # The Slack side is local in both modes; these only have to satisfy the settings checks and the
 # fake's token check. They are not secrets.
 _SLACK_ENV = {
-    "SLACK_BOT_TOKEN": "xoxb-shell-local",
+    "SLACK_BOT_TOKEN": "xoxb-shell",
     "SLACK_APP_TOKEN": "xapp-shell-local",
     "SLACK_SIGNING_SECRET": "shell-local-unused",
 }

@@ -17,7 +17,7 @@ import pytest
 from bot.sandbox import SlackFake
 from bot.sandbox.slack_state import DEFAULT_TEAM_ID
 from bot.tencent.emulator import LiveEmulator
-from tests.support.botproc import BotProcess
+from tests.support.botproc import BotProcess, fakes_env
 from tests.support.slack import interaction_body, sign, slash_command_body
 
 SIGNING_SECRET = "e2e-signing-secret"
@@ -44,21 +44,8 @@ def slack() -> Iterator[SlackFake]:
 
 
 def bot_env(live: LiveEmulator, slack: SlackFake, db: Path, **extra: str) -> dict[str, str]:
-    secret_id, secret_key = live.default_credentials
-    return {
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "TENCENTCLOUD_SECRET_ID": secret_id,
-        "TENCENTCLOUD_SECRET_KEY": secret_key,
-        "TENCENTCLOUD_LIVE_ENDPOINT": live.url,
-        "LIVE_PUSH_DOMAIN": f"{PUSH_DOMAIN},backup.example.com",
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DEFAULT_TIMEZONE": "Europe/Berlin",
-        "ADMIN_USER_IDS": "U0ADMIN",
-        "UNKNOWN_RECHECK_SECONDS": "1",
-        **extra,
-    }
+    return fakes_env(live, slack, db, SIGNING_SECRET, f"{PUSH_DOMAIN},backup.example.com",
+                     **{"ADMIN_USER_IDS": "U0ADMIN", "UNKNOWN_RECHECK_SECONDS": "1", **extra})
 
 
 @pytest.fixture(scope="session")

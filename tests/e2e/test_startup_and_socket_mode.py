@@ -15,7 +15,7 @@ from tests.support.slack import slash_command_payload
 def test_bad_settings_stop_the_start_naming_each_without_secrets(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", ""),
-        "SLACK_BOT_TOKEN": "xoxp-a-user-token-not-a-bot-one",
+        "SLACK_BOT_TOKEN": "xoxp-user",
         "TENCENTCLOUD_SECRET_KEY": "very-secret-tencent-key",
         "PORT": "eighty",
     }
@@ -26,7 +26,7 @@ def test_bad_settings_stop_the_start_naming_each_without_secrets(tmp_path):
                  "LIVE_PUSH_DOMAIN", "PORT"):
         assert name in proc.stderr
     assert "very-secret-tencent-key" not in proc.stderr + proc.stdout
-    assert "xoxp-a-user-token" not in proc.stderr + proc.stdout
+    assert "xoxp-user" not in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
 
 

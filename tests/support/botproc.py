@@ -78,3 +78,21 @@ class BotProcess:
                 self.proc.wait(10)
         self._log.close()
         return self.proc.returncode if self.proc else None
+
+
+def fakes_env(live, slack, db: Path, signing_secret: str, push_domains: str,
+              **extra: str) -> dict[str, str]:
+    """The bot's settings pointing at the Live API emulator and the Slack fake."""
+    secret_id, secret_key = live.default_credentials
+    return {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": signing_secret,
+        "SLACK_API_URL": slack.api_url,
+        "TENCENTCLOUD_SECRET_ID": secret_id,
+        "TENCENTCLOUD_SECRET_KEY": secret_key,
+        "TENCENTCLOUD_LIVE_ENDPOINT": live.url,
+        "LIVE_PUSH_DOMAIN": push_domains,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "DEFAULT_TIMEZONE": "Europe/Berlin",
+        **extra,
+    }
