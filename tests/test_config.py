@@ -3,7 +3,7 @@ import pytest
 from bot.config import ConfigError, load_settings
 
 GOOD = {
-    "SLACK_BOT_TOKEN": "xoxb-1-abcdefgh",
+    "SLACK_BOT_TOKEN": "xoxb-1-abc",
     "SLACK_SIGNING_SECRET": "signing-secret-value",
     "TENCENTCLOUD_SECRET_ID": "AKIDexampleexample",
     "TENCENTCLOUD_SECRET_KEY": "tencent-secret-key-value",
@@ -36,7 +36,7 @@ def test_every_missing_setting_is_named_in_one_message():
 def test_malformed_settings_are_named_without_printing_secrets():
     env = {
         **GOOD,
-        "SLACK_BOT_TOKEN": "xoxp-user-token-secret",
+        "SLACK_BOT_TOKEN": "xoxp-usr",
         "SLACK_APP_TOKEN": "not-an-app-token-secret",
         "PORT": "http",
         "TENCENTCLOUD_REGION": "mars-1",
@@ -50,7 +50,7 @@ def test_malformed_settings_are_named_without_printing_secrets():
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PORT", "TENCENTCLOUD_REGION",
                  "TENCENTCLOUD_LIVE_ENDPOINT", "DEFAULT_TIMEZONE", "LIVE_PUSH_DOMAIN"):
         assert name in text
-    for secret in ("xoxp-user-token-secret", "not-an-app-token-secret",
+    for secret in ("xoxp-usr", "not-an-app-token-secret",
                    "tencent-secret-key-value", "signing-secret-value"):
         assert secret not in text
 
@@ -84,7 +84,7 @@ def test_several_push_domains_first_is_default_and_urls_are_normalised():
 
 def test_repr_hides_secrets():
     text = repr(load_settings(GOOD))
-    for secret in ("xoxb-1-abcdefgh", "signing-secret-value", "tencent-secret-key-value"):
+    for secret in ("xoxb-1-abc", "signing-secret-value", "tencent-secret-key-value"):
         assert secret not in text
 
 
