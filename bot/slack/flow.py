@@ -19,7 +19,6 @@ from bot.slack.blocks import (
     action_done_message,
     error_message,
     list_message,
-    message,
     overlap_message,
     reconciled_message,
     simple_message,
@@ -90,7 +89,7 @@ async def schedule_from_slack(
             "again; an admin can find the details in the bot's log."
         )
         try:
-            await respond(response_type="ephemeral", **message([], text))
+            await respond(response_type="ephemeral", **simple_message(text))
         except Exception:
             log.exception("could not tell the user about the internal error")
 
