@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 from tencentcloud.common.credential import Credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client, live_client_async, models
@@ -119,3 +121,10 @@ def error_of(response: httpx.Response) -> tuple[str, str]:
     reply = response.json()["Response"]
     assert reply["RequestId"]
     return reply["Error"]["Code"], reply["Error"]["Message"]
+
+
+def create_error(live: Any, **client_options: object) -> TencentCloudSDKException:
+    """The SDK error a CreateRecordTask gets from the emulator (the test fails if none)."""
+    with pytest.raises(TencentCloudSDKException) as caught:
+        sync_client(live, **client_options).CreateRecordTask(create_request())
+    return caught.value

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from tencentcloud.common.exception import TencentCloudSDKException
 
 from bot.tencent.emulator import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, LiveEmulator, sign_request
 from tests.tencent.conftest import ShiftableClock
@@ -16,6 +15,7 @@ from tests.tencent.helpers import (
     DOMAIN,
     STREAM,
     async_client,
+    create_error,
     create_request,
     error_of,
     now,
@@ -23,12 +23,6 @@ from tests.tencent.helpers import (
     sync_client,
     tc3_headers,
 )
-
-
-def _sdk_error(live: LiveEmulator, **client_options: object) -> TencentCloudSDKException:
-    with pytest.raises(TencentCloudSDKException) as caught:
-        sync_client(live, **client_options).CreateRecordTask(create_request())
-    return caught.value
 
 
 def test_create_succeeds_and_logs_exact_params(live: LiveEmulator) -> None:
@@ -74,7 +68,7 @@ async def test_async_get_requests_are_verified(live: LiveEmulator) -> None:
 
 
 def test_wrong_secret_key_is_a_signature_failure(live: LiveEmulator) -> None:
-    error = _sdk_error(live, secret_key="not-the-key")
+    error = create_error(live, secret_key="not-the-key")
     assert error.get_code() == "AuthFailure.SignatureFailure"
     assert error.get_request_id()
     assert not live.tasks and not live.calls("CreateRecordTask")
@@ -82,7 +76,7 @@ def test_wrong_secret_key_is_a_signature_failure(live: LiveEmulator) -> None:
 
 
 def test_unknown_secret_id(live: LiveEmulator) -> None:
-    assert _sdk_error(live, secret_id="AKIDnobody").get_code() == "AuthFailure.SecretIdNotFound"
+    assert create_error(live, secret_id="AKIDnobody").get_code() == "AuthFailure.SecretIdNotFound"
 
 
 @pytest.mark.parametrize("offset", [600, -600])
@@ -90,7 +84,7 @@ def test_request_signed_ten_minutes_away_has_expired(
     live: LiveEmulator, clock: ShiftableClock, offset: int
 ) -> None:
     clock.offset = offset  # the server now lives 10 minutes later (or earlier) than the signer
-    error = _sdk_error(live)
+    error = create_error(live)
     assert error.get_code() == "AuthFailure.SignatureExpire"
     assert "five minutes" in error.get_message()
 
@@ -221,7 +215,7 @@ def test_other_credentials_can_be_configured(clock: ShiftableClock) -> None:
     with LiveEmulator({"AKIDone": "key-one", "AKIDtwo": "key-two"}, clock=clock) as live:
         client = sync_client(live, secret_id="AKIDtwo", secret_key="key-two")
         assert client.CreateRecordTask(create_request()).TaskId
-        assert _sdk_error(live, secret_id="AKIDone", secret_key="key-two").get_code() == (
+        assert create_error(live, secret_id="AKIDone", secret_key="key-two").get_code() == (
             "AuthFailure.SignatureFailure")
 
 

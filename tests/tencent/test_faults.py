@@ -16,6 +16,7 @@ from bot.tencent.emulator import Code, Fault, LiveEmulator
 from tests.tencent.helpers import (
     STREAM,
     async_client,
+    create_error,
     create_request,
     describe_request,
     now,
@@ -24,17 +25,11 @@ from tests.tencent.helpers import (
 )
 
 
-def _create_error(live: LiveEmulator, **client_options: object) -> TencentCloudSDKException:
-    with pytest.raises(TencentCloudSDKException) as caught:
-        sync_client(live, **client_options).CreateRecordTask(create_request())
-    return caught.value
-
-
 def test_fail_stream_answers_the_error_for_that_stream_only(live: LiveEmulator) -> None:
     live.fail_stream(STREAM, "ResourceUnavailable.InvalidVodStatus", "VOD is not activated.")
     client = sync_client(live)
 
-    error = _create_error(live)
+    error = create_error(live)
     other = client.CreateRecordTask(create_request(StreamName="otherstream"))
 
     assert (error.get_code(), error.get_message()) == (
@@ -58,8 +53,8 @@ def test_fail_stream_also_covers_stop_of_that_streams_tasks(live: LiveEmulator) 
 
 def test_a_fault_can_apply_a_limited_number_of_times(live: LiveEmulator) -> None:
     live.inject(Fault.api_error("InternalError", "once", action="CreateRecordTask", times=2))
-    assert _create_error(live).get_code() == "InternalError"
-    assert _create_error(live).get_code() == "InternalError"
+    assert create_error(live).get_code() == "InternalError"
+    assert create_error(live).get_code() == "InternalError"
     assert sync_client(live).CreateRecordTask(create_request()).TaskId
     assert live.faults == []
 
@@ -73,7 +68,7 @@ def test_clear_faults(live: LiveEmulator) -> None:
 def test_http_500_is_a_server_network_error_and_creates_nothing(live: LiveEmulator) -> None:
     live.inject(Fault.server_error(action="CreateRecordTask", body="upstream exploded"))
 
-    error = _create_error(live)
+    error = create_error(live)
 
     assert error.get_code() == "ServerNetworkError"
     assert b"upstream exploded" in error.get_message()  # the SDK passes the raw bytes on
@@ -83,7 +78,7 @@ def test_http_500_is_a_server_network_error_and_creates_nothing(live: LiveEmulat
 
 def test_http_500_after_the_task_was_created(live: LiveEmulator) -> None:
     live.inject(Fault.server_error(action="CreateRecordTask", takes_effect=True))
-    assert _create_error(live).get_code() == "ServerNetworkError"
+    assert create_error(live).get_code() == "ServerNetworkError"
     assert len(live.tasks) == 1
 
 
@@ -100,7 +95,7 @@ def test_delay_beyond_the_timeout_still_creates_the_task(live: LiveEmulator) -> 
     live.inject(Fault.slow(5, action="CreateRecordTask"))
     started = time.monotonic()
 
-    error = _create_error(live, timeout=0.3)
+    error = create_error(live, timeout=0.3)
 
     assert error.get_code() == "ClientNetworkError"
     assert "timed out" in error.get_message().lower()
@@ -119,7 +114,7 @@ async def test_async_client_times_out_with_an_httpx_error(live: LiveEmulator) ->
 def test_delay_that_holds_the_action_back(live: LiveEmulator) -> None:
     live.inject(Fault.slow(0.6, action="CreateRecordTask", takes_effect=False))
 
-    assert _create_error(live, timeout=0.2).get_code() == "ClientNetworkError"
+    assert create_error(live, timeout=0.2).get_code() == "ClientNetworkError"
 
     [logged] = live.wait_for_requests(1)
     assert logged.outcome == "client-gone"
@@ -155,7 +150,7 @@ def test_stop_does_not_wait_for_a_pending_delay(clock: object) -> None:
 def test_dropped_connection_is_a_client_network_error(live: LiveEmulator) -> None:
     live.inject(Fault.drop(action="CreateRecordTask"))
 
-    error = _create_error(live)
+    error = create_error(live)
 
     assert error.get_code() == "ClientNetworkError"
     assert live.tasks == []
@@ -164,7 +159,7 @@ def test_dropped_connection_is_a_client_network_error(live: LiveEmulator) -> Non
 
 def test_dropped_connection_after_the_task_was_created(live: LiveEmulator) -> None:
     live.inject(Fault.drop(takes_effect=True))
-    assert _create_error(live).get_code() == "ClientNetworkError"
+    assert create_error(live).get_code() == "ClientNetworkError"
     assert len(live.tasks) == 1
 
 
@@ -178,7 +173,7 @@ async def test_async_client_sees_a_dropped_connection(live: LiveEmulator) -> Non
 def test_malformed_json(live: LiveEmulator) -> None:
     live.inject(Fault.malformed_json())
 
-    error = _create_error(live)
+    error = create_error(live)
 
     assert error.get_code() == "JSONDecodeError"  # wrapped by the sync LiveClient method
     assert live.tasks == []
@@ -221,7 +216,7 @@ def test_throttling_answers_request_limit_exceeded_above_the_rate(live: LiveEmul
 
     assert client.CreateRecordTask(create_request()).TaskId
     assert client.CreateRecordTask(create_request()).TaskId
-    assert _create_error(live).get_code() == "RequestLimitExceeded"
+    assert create_error(live).get_code() == "RequestLimitExceeded"
     # other actions have their own budget
     assert client.DescribeRecordTask(describe_request(now(), now() + 3600)).TaskList == []
     assert len(live.tasks) == 2
@@ -231,7 +226,7 @@ def test_throttling_follows_the_emulator_clock(live: LiveEmulator, clock: object
     live.inject(Fault.throttle(1, action="CreateRecordTask"))
     client = sync_client(live)
     assert client.CreateRecordTask(create_request()).TaskId
-    assert _create_error(live).get_code() == "RequestLimitExceeded"
+    assert create_error(live).get_code() == "RequestLimitExceeded"
     clock.offset += 1.5  # type: ignore[attr-defined]  # a second and a half later
     assert client.CreateRecordTask(create_request()).TaskId
 
