@@ -44,6 +44,37 @@ async def allowed(rt: Runtime, deps: SlackDeps, team_id: str, user_id: str, chan
     return False
 
 
+# A form submission is answered in its ack (field errors), within Slack's 3 s: bound the
+# lookups that may go to Slack.
+ZONE_LOOKUP_BUDGET = 1.5
+ACCESS_CHECK_BUDGET = 1.0  # usergroups.users.list, when not cached
+
+
+async def plan_form(rt: Runtime, deps: SlackDeps, request: RecordRequest) -> Plan:
+    """Check a submitted form before its ack: access (audited), then the window in the user's
+    zone. Raises PlanError naming the field to show the problem under."""
+    if not request.domain:
+        raise PlanError("domain", "Choose the push domain to record from.")
+    try:
+        decision = await asyncio.wait_for(
+            deps.access.check(request.user_id, request.channel_id, request.domain),
+            ACCESS_CHECK_BUDGET,
+        )
+    except TimeoutError:
+        raise PlanError("domain", "Slack was too slow to confirm your access (user groups); "
+                                  "press Schedule again.") from None
+    if not decision.allowed:
+        await rt.store.add_audit(None, request.team_id, request.user_id, AuditAction.DENIED,
+                                 f"form on {request.domain}")
+        raise PlanError("domain", decision.reason)
+    try:
+        zone = await asyncio.wait_for(deps.zones.zone_for(request.user_id), ZONE_LOOKUP_BUDGET)
+    except TimeoutError:
+        log.warning("users.info too slow for %s; using the default zone", request.user_id)
+        zone = deps.zones.default_zone("Slack was slow to tell me your time zone")
+    return plan_recording(request, rt.service.now_in(zone.zone), zone.note)
+
+
 async def schedule_from_slack(
     rt: Runtime,
     deps: SlackDeps,

@@ -3,26 +3,20 @@ does what the inline command does, in the channel where the form was opened."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.recording.service import PlanError, RecordRequest, plan_recording
+from bot.recording.service import PlanError, RecordRequest
 from bot.runtime import Runtime
 from bot.slack.blocks import FORM_CALLBACK_ID
 from bot.slack.deps import SlackDeps
-from bot.slack.flow import schedule_from_slack
-from bot.slack.zones import UserZone, UserZones
-from bot.store import AuditAction
+from bot.slack.flow import plan_form, schedule_from_slack
 
 log = logging.getLogger(__name__)
 
-# The submission must be acked within 3 s; never wait longer than this for users.info.
-ZONE_LOOKUP_BUDGET = 1.5
-ACCESS_CHECK_BUDGET = 1.0  # usergroups.users.list, when not cached
 MAX_ERROR = 300
 
 
@@ -65,22 +59,7 @@ def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
     async def submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
         try:
             request = read_form(view, body)
-            if not request.domain:
-                raise PlanError("domain", "Choose the push domain to record from.")
-            try:
-                decision = await asyncio.wait_for(
-                    deps.access.check(request.user_id, request.channel_id, request.domain),
-                    ACCESS_CHECK_BUDGET,
-                )
-            except TimeoutError:
-                raise PlanError("domain", "Slack was too slow to confirm your access (user "
-                                          "groups); press Schedule again.") from None
-            if not decision.allowed:
-                await rt.store.add_audit(None, request.team_id, request.user_id,
-                                         AuditAction.DENIED, f"form on {request.domain}")
-                raise PlanError("domain", decision.reason)
-            zone = await _zone_within_budget(deps.zones, request.user_id)
-            plan = plan_recording(request, rt.service.now_in(zone.zone), zone.note)
+            plan = await plan_form(rt, deps, request)
         except PlanError as e:
             await ack(response_action="errors", errors={e.field: e.message[:MAX_ERROR]})
             return
@@ -95,10 +74,3 @@ def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
         work = schedule_from_slack(rt, deps, client, request, tell_user, plan)
         rt.work.spawn(work, name="schedule")
 
-
-async def _zone_within_budget(zones: UserZones, user_id: str) -> UserZone:
-    try:
-        return await asyncio.wait_for(zones.zone_for(user_id), ZONE_LOOKUP_BUDGET)
-    except TimeoutError:
-        log.warning("users.info too slow for %s; using the default zone", user_id)
-        return zones.default_zone("Slack was slow to tell me your time zone")
