@@ -13,8 +13,9 @@ REQUEST_ID = re.compile(r"RequestId `([0-9a-f-]{36})`")
 
 
 def tomorrow_in(zone: str) -> str:
+    """Tomorrow as the bot writes a day: "Thu 3 Dec", the day of the month not zero-padded."""
     day = datetime.now(ZoneInfo(zone)).date() + timedelta(days=1)
-    return f"{day:%a %d %b}"
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def test_schedules_lists_and_cancels_with_the_button(shell):
