@@ -62,7 +62,7 @@ from harness import (
 )
 
 from bot.sandbox import SlackFake
-from bot.tencent.emulator import Fault, LiveEmulator
+from bot.sandbox.live import Fault, LiveEmulator
 from tests.support.botproc import BotProcess
 from tests.support.slack import (
     interaction_body,

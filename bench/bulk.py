@@ -39,8 +39,8 @@ from harness import exit_on_sigterm, verdict
 
 from bot.config import Settings
 from bot.recording.service import Outcome, Plan, RecordingService, RecordRequest, plan_recording
+from bot.sandbox.live import Code, Fault, LiveEmulator
 from bot.store import Recording, RecordingStore, State
-from bot.tencent.emulator import Code, Fault, LiveEmulator
 from bot.tencent.live_api import TencentLiveApi
 from bot.tencent.policy import GuardedLiveApi, RetryPolicy, SharedRateLimit
 

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.sandbox import SlackFake  # noqa: E402
-from bot.tencent.emulator import LiveEmulator  # noqa: E402
+from bot.sandbox.live import LiveEmulator  # noqa: E402
 from tests.support.botproc import BotProcess, fakes_env  # noqa: E402
 
 BARE_BOLT = Path(__file__).resolve().parent / "bare_bolt.py"

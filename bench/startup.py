@@ -37,7 +37,7 @@ from harness import (
 )
 
 from bot.sandbox import SlackFake
-from bot.tencent.emulator import LiveEmulator
+from bot.sandbox.live import LiveEmulator
 from tests.support.botproc import BotProcess
 
 POLL = 0.01  # seconds between /healthz polls

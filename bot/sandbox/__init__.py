@@ -1,17 +1,26 @@
-"""Local stand-ins for the services the bot talks to, served over real HTTP on loopback.
+"""The sandbox wing: local stand-ins for the services the bot talks to, served over real HTTP
+on loopback.
 
-They let the real SDKs (slack_sdk, slack_bolt) run unmodified in end-to-end tests, the local
-console and benchmarks: only the base URLs change.
+* ``bot.sandbox.slack``: the Slack Web API and Socket Mode fake;
+* ``bot.sandbox.live``: the Tencent Live API emulator (TC3 signatures verified like Tencent).
+
+They let the real SDKs (slack_sdk, slack_bolt, tencentcloud) run unmodified in end-to-end
+tests, ``recordbot shell --sandbox`` and the benchmarks: only the base URLs change. They ship
+with the package because the shell needs them, and only ``bot.shell``, the tests and ``bench/``
+import them; the bot itself never does.
 """
 
-from bot.sandbox.slack_fake import SlackFake
-from bot.sandbox.slack_socket_mode import SocketModeServer
-from bot.sandbox.slack_state import FailurePlan, FakeChannel, FakeUser, RecordedCall
+from bot.sandbox.live import Fault, LiveEmulator
+from bot.sandbox.slack.fake import SlackFake
+from bot.sandbox.slack.socket_mode import SocketModeServer
+from bot.sandbox.slack.state import FailurePlan, FakeChannel, FakeUser, RecordedCall
 
 __all__ = [
     "FailurePlan",
     "FakeChannel",
     "FakeUser",
+    "Fault",
+    "LiveEmulator",
     "RecordedCall",
     "SlackFake",
     "SocketModeServer",

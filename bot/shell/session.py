@@ -29,10 +29,10 @@ from bot.config import Settings, load_settings
 from bot.logging_setup import configure_logging
 from bot.runtime import Runtime, build_runtime
 from bot.sandbox import SlackFake
+from bot.sandbox.live import LiveEmulator
 from bot.shell.options import ShellOptions
 from bot.shell.payloads import Actor
 from bot.slack.app import build_app, start_background
-from bot.tencent.emulator import LiveEmulator
 
 log = logging.getLogger(__name__)
 

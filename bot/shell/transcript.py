@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.sandbox import RecordedCall, SlackFake
-from bot.sandbox.slack_fake import RESPONSE_URL
+from bot.sandbox.slack.fake import RESPONSE_URL
 from bot.shell.render import Button, Rendered, Renderer
 from bot.shell.terminal import Terminal
 

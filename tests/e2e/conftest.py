@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from bot.sandbox import SlackFake
-from bot.sandbox.slack_state import DEFAULT_TEAM_ID
-from bot.tencent.emulator import LiveEmulator
+from bot.sandbox.live import LiveEmulator
+from bot.sandbox.slack.state import DEFAULT_TEAM_ID
 from tests.support.botproc import BotProcess, fakes_env
 from tests.support.slack import interaction_body, sign, slash_command_body
 

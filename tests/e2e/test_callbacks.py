@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from bot.sandbox import SlackFake
-from bot.tencent.emulator import LiveEmulator
+from bot.sandbox.live import LiveEmulator
 from tests.e2e.conftest import CHANNEL, PUSH_DOMAIN, SlackClient, bot_env
 from tests.e2e.test_manage import schedule
 from tests.support.botproc import BotProcess

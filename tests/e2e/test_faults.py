@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.tencent.emulator import Fault
+from bot.sandbox.live import Fault
 from tests.e2e.conftest import CHANNEL, SlackClient, bot_env
 from tests.e2e.test_record_command import root_and_thread
 from tests.support.botproc import BotProcess

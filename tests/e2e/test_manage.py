@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.sandbox.slack_state import DEFAULT_TEAM_ID
-from bot.tencent.emulator import Fault, RecordTask
+from bot.sandbox.live import Fault, RecordTask
+from bot.sandbox.slack.state import DEFAULT_TEAM_ID
 from tests.e2e.conftest import CHANNEL, PUSH_DOMAIN, bot_env
 from tests.e2e.test_record_command import root_and_thread
 from tests.support.botproc import BotProcess

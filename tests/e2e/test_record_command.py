@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.tencent.emulator import Fault
+from bot.sandbox.live import Fault
 from tests.e2e.conftest import CHANNEL, PUSH_DOMAIN, SIGNING_SECRET
 from tests.support.slack import sign, slash_command_body
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.tencent.emulator import RecordTask
+from bot.sandbox.live import RecordTask
 from tests.e2e.conftest import CHANNEL, PUSH_DOMAIN, SIGNING_SECRET, SlackClient, bot_env
 from tests.e2e.test_record_command import root_and_thread
 from tests.support.botproc import BotProcess

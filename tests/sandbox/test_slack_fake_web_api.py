@@ -12,8 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.background import BackgroundServer
 from bot.sandbox import SlackFake
+from bot.sandbox.server import BackgroundServer
 
 MODAL = {
     "type": "modal",

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.sandbox.slack_state import DEFAULT_APP_ID, DEFAULT_TEAM_ID
+from bot.sandbox.slack.state import DEFAULT_APP_ID, DEFAULT_TEAM_ID
 
 DEFAULT_USER_ID = "U0TESTUSER"
 DEFAULT_CHANNEL_ID = "C0TESTCHAN"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.tencent.emulator import JSON_CONTENT_TYPE, LiveEmulator
+from bot.sandbox.live import JSON_CONTENT_TYPE, LiveEmulator
 
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                     "all_proxy")

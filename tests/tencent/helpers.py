@@ -20,7 +20,7 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client, live_client_async, models
 
-from bot.tencent.emulator import LiveEmulator
+from bot.sandbox.live import LiveEmulator
 
 STREAM = "livetest"
 DOMAIN = "5000.live.push.com"

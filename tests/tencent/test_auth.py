@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.tencent.emulator import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, LiveEmulator, sign_request
+from bot.sandbox.live import DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY, LiveEmulator, sign_request
 from tests.tencent.conftest import ShiftableClock
 from tests.tencent.helpers import (
     APP,

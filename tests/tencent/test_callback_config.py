@@ -10,7 +10,7 @@ import pytest
 from tencentcloud.common.exception import TencentCloudSDKException
 from tencentcloud.live.v20180801 import models
 
-from bot.tencent.emulator import Code, Fault, LiveEmulator
+from bot.sandbox.live import Code, Fault, LiveEmulator
 from bot.tencent.live_api import (
     CallbackTemplateSpec,
     OutcomeUnknown,

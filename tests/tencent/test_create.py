@@ -6,7 +6,7 @@ import pytest
 from tencentcloud.common.exception import TencentCloudSDKException
 from tencentcloud.live.v20180801 import models
 
-from bot.tencent.emulator import LiveEmulator
+from bot.sandbox.live import LiveEmulator
 from tests.tencent.conftest import ShiftableClock
 from tests.tencent.helpers import DAY, HOUR, STREAM, create_request, now, sync_client
 

@@ -12,7 +12,7 @@ from tencentcloud.common.retry import StandardRetryer
 from tencentcloud.common.retry_async import StandardRetryer as AsyncStandardRetryer
 from tencentcloud.live.v20180801 import models
 
-from bot.tencent.emulator import Code, Fault, LiveEmulator
+from bot.sandbox.live import Code, Fault, LiveEmulator
 from tests.tencent.helpers import (
     STREAM,
     async_client,

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from redis.exceptions import RedisError
 
-from bot.tencent.emulator import Code, Fault, LiveEmulator
+from bot.sandbox.live import Code, Fault, LiveEmulator
 from bot.tencent.live_api import (
     OutcomeUnknown,
     RecordTaskSpec,

@@ -20,8 +20,7 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client, models
 
-from bot.background import BackgroundServer
-from bot.tencent.emulator import (
+from bot.sandbox.live import (
     DEFAULT_SECRET_ID,
     DEFAULT_SECRET_KEY,
     EMULATOR_APP_KEY,
@@ -29,6 +28,7 @@ from bot.tencent.emulator import (
     LiveEmulator,
     sign_request,
 )
+from bot.sandbox.server import BackgroundServer
 from tests.tencent.conftest import ShiftableClock
 from tests.tencent.helpers import create_request, error_of, now, raw_post, sync_client
 
@@ -167,10 +167,10 @@ def _free_port() -> int:
 
 @pytest.fixture
 def cli_port() -> Iterator[int]:
-    """``python -m bot.tencent.emulator`` running on a free port, ended by its own pid."""
+    """``python -m bot.sandbox.live`` running on a free port, ended by its own pid."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.tencent.emulator", "--port", str(port),
+        [sys.executable, "-m", "bot.sandbox.live", "--port", str(port),
          "--secret-id", "AKIDcli", "--secret-key", "cli-key"],
         cwd=_REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -6,7 +6,7 @@ import pytest
 from tencentcloud.common.exception import TencentCloudSDKException
 from tencentcloud.live.v20180801 import live_client, models
 
-from bot.tencent.emulator import LiveEmulator, RecordTask, record_template
+from bot.sandbox.live import LiveEmulator, RecordTask, record_template
 from tests.tencent.conftest import ShiftableClock
 from tests.tencent.helpers import (
     APP,

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.views import View
 
-from bot.sandbox.slack_state import FakeChannel, SlackWorkspace
+from bot.sandbox.slack.state import FakeChannel, SlackWorkspace
 
 #: Limits Slack enforces on messages (docs.slack.dev "blocks" and chat.postMessage).
 MAX_MESSAGE_BLOCKS = 50

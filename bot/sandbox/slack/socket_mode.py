@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.sandbox.slack_state import SlackWorkspace, loop_running_here
+from bot.sandbox.slack.state import SlackWorkspace, loop_running_here
 
 #: Path of the websocket endpoint, relative to where the fake's app is mounted.
 SOCKET_MODE_PATH = "/socket-mode/link"

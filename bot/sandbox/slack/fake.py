@@ -23,9 +23,9 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from bot.background import BackgroundServer
-from bot.sandbox.slack_socket_mode import SOCKET_MODE_PATH, SocketModeServer
-from bot.sandbox.slack_state import (
+from bot.sandbox.server import BackgroundServer
+from bot.sandbox.slack.socket_mode import SOCKET_MODE_PATH, SocketModeServer
+from bot.sandbox.slack.state import (
     DEFAULT_APP_ID,
     DEFAULT_BOT_ID,
     DEFAULT_BOT_USER_ID,
@@ -37,7 +37,7 @@ from bot.sandbox.slack_state import (
     RecordedCall,
     SlackWorkspace,
 )
-from bot.sandbox.slack_web_api import ApiAnswer, ApiRequest, WebApi
+from bot.sandbox.slack.web_api import ApiAnswer, ApiRequest, WebApi
 
 logger = logging.getLogger(__name__)
 
