@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.access import AccessRules
+from bot.recording.access import DEFAULT_HINT, AccessRules
+from bot.recording.rules import is_app_name, is_push_domain
 
 DEFAULT_LIVE_ENDPOINT = "live.tencentcloudapi.com"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///recordbot.db"
@@ -27,9 +28,6 @@ RECORD_TASK_REGIONS = (
     "sa-saopaulo",
 )
 
-# Push domains and app names are DNS-ish names; the full Tencent rules come with input hardening.
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-_APP_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID_RE = re.compile(r"^S[A-Z0-9]{2,}$")
 _CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -53,7 +51,7 @@ def _domain_access(raw: str, problems: list[str]) -> dict[str, frozenset[str]]:
     for entry in (e.strip() for e in raw.split(";") if e.strip()):
         domain, sep, ids = entry.partition("=")
         members = frozenset(i.strip() for i in ids.split(",") if i.strip())
-        if not sep or not _DOMAIN_RE.match(domain.strip()) or not members or any(
+        if not sep or not is_push_domain(domain.strip()) or not members or any(
             not (_USER_ID_RE.match(i) or _GROUP_ID_RE.match(i)) for i in members
         ):
             problems.append(
@@ -264,11 +262,11 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
             "a comma-separated list offers a choice)."
         )
     for d in domains:
-        if not _DOMAIN_RE.match(d):
+        if not is_push_domain(d):
             problems.append(f"LIVE_PUSH_DOMAIN entry {d!r} is not a domain name.")
 
     app_name = get("LIVE_APP_NAME", "live")
-    if not _APP_RE.match(app_name):
+    if not is_app_name(app_name):
         problems.append("LIVE_APP_NAME may use letters, digits, _ and - (1–64 characters).")
 
     database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -297,7 +295,7 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         domains=_domain_access(get("DOMAIN_ACCESS"), problems),
         deny_by_default=_bool(env, "ACCESS_DENY_BY_DEFAULT", problems),
         admins=admins,
-        hint=get("ACCESS_DENIED_HINT") or "ask an admin of this bot to add you",
+        hint=get("ACCESS_DENIED_HINT") or DEFAULT_HINT,
     )
     redis_url = get("REDIS_URL") or None
     if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):

@@ -1,8 +1,10 @@
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import AccessPolicy, AccessRules
+from bot.recording.access import AccessPolicy, AccessRules, RefusalReason
 from bot.sandbox import SlackFake
+from bot.slack.blocks.problems import refusal_text
+from bot.slack.directory import SlackDirectory
 
 
 @pytest.fixture(scope="module")
@@ -13,8 +15,13 @@ def slack():
 
 
 def policy(slack, **rules):
-    return AccessPolicy(AccessRules(**rules),
-                        AsyncWebClient(token="xoxb-access", base_url=slack.api_url))
+    client = AsyncWebClient(token="xoxb-access", base_url=slack.api_url)
+    return AccessPolicy(AccessRules(**rules), SlackDirectory(client, "UTC"))
+
+
+def reason(decision) -> str:
+    assert decision.refusal is not None
+    return refusal_text(decision.refusal)
 
 
 async def test_open_by_default(slack):
@@ -24,7 +31,8 @@ async def test_open_by_default(slack):
 async def test_deny_by_default_closes_to_all_but_admins(slack):
     p = policy(slack, deny_by_default=True, admins=frozenset({"U0ADMIN"}))
     decision = await p.check("U0ANYONE", "C0ANY")
-    assert not decision.allowed and "ACCESS_DENY_BY_DEFAULT" in decision.reason
+    assert not decision.allowed and decision.refusal.reason is RefusalReason.CLOSED
+    assert "ACCESS_DENY_BY_DEFAULT" in reason(decision)
     assert (await p.check("U0ADMIN", "C0ANY")).allowed
 
 
@@ -34,7 +42,8 @@ async def test_user_groups_are_looked_up_and_cached(slack):
     assert (await p.check("U0OPS2", "C0ANY")).allowed
     denied = await p.check("U0STRANGER", "C0ANY")
     assert not denied.allowed
-    assert "<!subteam^S0OPS>" in denied.reason and "ask to be added to @live-ops" in denied.reason
+    assert denied.refusal.allowed == ("S0OPS",)
+    assert "<!subteam^S0OPS>" in reason(denied) and "ask to be added to @live-ops" in reason(denied)
     assert len(slack.calls("usergroups.users.list")) == 1  # cached between checks
 
 
@@ -42,9 +51,10 @@ async def test_channels_and_domains(slack):
     p = policy(slack, channels=frozenset({"C0LIVE"}),
                domains={"vip.example.com": frozenset({"S0VIP", "U0BOSS"})})
     wrong_channel = await p.check("U0VIP", "C0RANDOM")
-    assert not wrong_channel.allowed and "<#C0LIVE>" in wrong_channel.reason
+    assert not wrong_channel.allowed and "<#C0LIVE>" in reason(wrong_channel)
     assert (await p.check("U0VIP", "C0LIVE", "vip.example.com")).allowed
     assert (await p.check("U0BOSS", "C0LIVE", "vip.example.com")).allowed
     other = await p.check("U0OPS1", "C0LIVE", "vip.example.com")
-    assert not other.allowed and "vip.example.com" in other.reason
+    assert not other.allowed and other.refusal.reason is RefusalReason.DOMAIN
+    assert "vip.example.com" in reason(other)
     assert (await p.check("U0OPS1", "C0LIVE", "push.example.com")).allowed

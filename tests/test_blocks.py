@@ -1,8 +1,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.recording.service import RecordRequest, plan_recording
-from bot.slack.blocks import RootView, escape, root_message
+from bot.recording.command import stored_when_text
+from bot.recording.model import Recording, RecordRequest, State
+from bot.recording.plan import plan_recording
+from bot.slack.blocks.root import RootView, root_message
+from bot.slack.blocks.text import escape, slack_date
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -30,11 +33,12 @@ def test_root_message_shows_window_zone_requester_and_quotes_the_phrase_as_code(
 
 
 def test_a_stored_command_is_shown_with_its_time_phrase_only():
-    from bot.store import Recording, State
-
+    raw = "livetest tomorrow 8pm to 10pm app=show"
+    created = datetime(2026, 11, 25, 12, tzinfo=ZoneInfo("UTC"))
     row = Recording(
         id=7, team_id="T1", channel_id="C1", root_ts="1.2", requester_id="U1",
-        source="command", raw_text="livetest tomorrow 8pm to 10pm app=show",
+        source="command", raw_text=raw, when_text=stored_when_text("command", raw),
+        created_at=created, updated_at=created, template_id=None,
         timezone="Asia/Shanghai", start_time=datetime(2026, 11, 26, 12, tzinfo=ZoneInfo("UTC")),
         end_time=datetime(2026, 11, 26, 14, tzinfo=ZoneInfo("UTC")), stream_name="livetest",
         domain_name="push.example.com", app_name="show", stream_type=0, state=State.STOPPED,
@@ -49,8 +53,6 @@ def test_a_stored_command_is_shown_with_its_time_phrase_only():
 
 def test_date_fallback_text_is_in_the_named_zone():
     from datetime import UTC
-
-    from bot.slack.blocks import slack_date
 
     noon_utc = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert slack_date(noon_utc, "Asia/Shanghai").endswith("|Wed 25 Nov 2026 20:00 Asia/Shanghai>")

@@ -15,12 +15,13 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.callback_web import callback_route
 from bot.config import load_settings
+from bot.http.callbacks import callback_route
+from bot.jobs import live_check_interval
+from bot.recording.model import NewRecording, Recording, State
 from bot.runtime import Runtime, build_runtime
-from bot.slack.callbacks import deliver_unhandled, live_check_interval, start_callback_work
-from bot.store import Recording, State
-from bot.tencent.callbacks import parse_event
+from bot.slack.notifier import SlackNotifier
+from bot.tencent.callbacks import canonical_json, parse_event, stored_payload
 
 KEY = "unit-callback-key"
 
@@ -37,6 +38,9 @@ class FakeSlack:
 
 
 class NoLive:
+    async def describe_record_templates(self) -> list:
+        return []
+
     async def close(self) -> None:
         return None
 
@@ -64,29 +68,35 @@ async def add_recording(rt: Runtime, **fields: Any) -> Recording:
         end_time=now + timedelta(hours=1), stream_name="s", domain_name="push.example.com",
         app_name="live", state=State.CREATED, task_id="TASK")
     values.update(fields)
-    return await rt.store.add(Recording(**values))
+    return await rt.store.add(NewRecording(**values))
 
 
 async def test_events_kept_before_a_stop_are_posted_at_start(rt: Runtime) -> None:
     await add_recording(rt)
     payload = {"event_type": 100, "task_id": "TASK", "file_id": "f",
                "video_url": "https://vod.example.com/f.mp4"}
-    await rt.notices.receive(parse_event(payload), payload)
+    await rt.callbacks.receive(parse_event(payload), kept(payload))
     slack = FakeSlack()
+    notifier = SlackNotifier(slack)  # type: ignore[arg-type]
     started = datetime.now(UTC)
     later = {**payload, "file_id": "g"}  # arrives after the start: handled as it comes
-    await rt.notices.receive(parse_event(later), later)
-    assert await deliver_unhandled(rt, slack, started) == 1  # type: ignore[arg-type]
+    await rt.callbacks.receive(parse_event(later), kept(later))
+    assert await rt.callbacks.handle_unhandled(notifier, started) == 1
     [msg] = slack.posted
     assert msg["thread_ts"] == "1.1" and "Recording file ready" in msg["text"]
-    assert await deliver_unhandled(rt, slack, started) == 0  # type: ignore[arg-type]
+    assert await rt.callbacks.handle_unhandled(notifier, started) == 0
     assert len(slack.posted) == 1
+
+
+def kept(payload: dict[str, Any]) -> str:
+    return canonical_json(stored_payload(payload))
 
 
 async def test_the_live_check_loop_posts_and_stops_with_the_bot(rt: Runtime) -> None:
     rec = await add_recording(rt)
     slack = FakeSlack()
-    start_callback_work(rt, slack)  # type: ignore[arg-type]
+    rt.notifier = SlackNotifier(slack)  # type: ignore[arg-type]
+    rt.start_background()
     deadline = time.monotonic() + 5
     while not slack.posted and time.monotonic() < deadline:
         await asyncio.sleep(0.05)

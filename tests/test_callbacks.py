@@ -10,27 +10,27 @@ from typing import Any
 
 import pytest
 
-from bot.recording.notices import (
+from bot.recording.events import (
     FileReady,
     NotLiveYet,
-    RecordingTrouble,
-    StreamLive,
-    StreamStopped,
-    human_duration,
-    human_size,
-)
-from bot.slack.notices import link, notice_message
-from bot.store import Recording, State
-from bot.tencent.callbacks import (
-    CallbackRejected,
     RecordFile,
+    RecordingTrouble,
     RecordStatus,
     StreamChange,
+    StreamLive,
+    StreamStopped,
+)
+from bot.recording.model import Recording
+from bot.slack.blocks.notices import notice_message
+from bot.slack.blocks.text import human_duration, human_size, link
+from bot.tencent.callbacks import (
+    CallbackRejected,
     expected_sign,
     parse_event,
     read_body,
     verify_sign,
 )
+from tests.support.recordings import make_recording
 
 KEY = "callback-key"
 NOW = 1_703_731_478
@@ -201,15 +201,7 @@ def test_human_size_in_binary_units(size, text):
 
 
 def recording(**fields: Any) -> Recording:
-    values: dict[str, Any] = dict(
-        id=3, team_id="T1", channel_id="C1", root_ts="1.2", requester_id="U1",
-        source="command", raw_text="x", timezone="Asia/Shanghai",
-        start_time=datetime(2026, 11, 26, 12, tzinfo=UTC),
-        end_time=datetime(2026, 11, 26, 14, tzinfo=UTC), stream_name="livetest",
-        domain_name="push.example.com", app_name="live", stream_type=0, state=State.CREATED,
-        task_id="TASK")
-    values.update(fields)
-    return Recording(**values)
+    return make_recording(**fields)
 
 
 def test_the_file_message_has_link_format_duration_size_and_date_tokens():

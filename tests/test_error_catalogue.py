@@ -1,4 +1,4 @@
-from bot.tencent.errors import advice_for, known_codes
+from bot.slack.blocks.tencent_errors import advice_for, known_codes
 
 # Every error code listed on the CreateRecordTask API page (section 6).
 API_PAGE_CODES = [

@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.recording.command import ShowHelp, parse_command
-from bot.recording.service import Plan, PlanError, plan_recording
+from bot.recording.model import Plan
+from bot.recording.plan import PlanError, plan_recording
+from bot.slack.blocks.problems import plan_problem_text
 from bot.slack.listeners.views import read_form
 from bot.timeparse import RecordingWindow, TimeParseError, parse_window
 
@@ -69,6 +71,6 @@ def test_any_form_submission_is_planned_or_names_a_field(stream, domain, app, wh
     try:
         plan = plan_recording(read_form(view, body), NOW)
     except PlanError as e:
-        assert e.field in FORM_BLOCKS and e.message.strip()
+        assert e.field in FORM_BLOCKS and plan_problem_text(e).strip()
         return
     assert isinstance(plan, Plan) and plan.end > plan.start

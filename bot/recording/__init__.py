@@ -1,1 +1,2 @@
-"""Recording use cases and the rules Tencent applies to a recording window."""
+"""The use cases: schedule, manage (list, stop, cancel), reconcile, and what Tencent's callbacks
+mean — Slack-free, returning data; their ports (``ports``) are implemented by the adapters."""

@@ -121,3 +121,13 @@ def parse_command(text: str) -> Command:
 
 
 _EXAMPLE = {"domain": "push.example.com", "app": "live", "template": "12345"}
+
+
+def stored_when_text(source: str, raw_text: str) -> str:
+    """The time phrase of a request stored before the store kept it apart: the form stored the
+    phrase alone, a command its whole text."""
+    if source == "command":
+        command = parse_command(raw_text)
+        if isinstance(command, Schedule):
+            return command.when_text
+    return raw_text

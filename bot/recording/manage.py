@@ -1,97 +1,186 @@
-"""Managing recordings after they are scheduled: list, stop, cancel, and reconcile after a crash.
+"""Managing recordings after they are scheduled: list, stop and cancel.
 
-Slack-free like the scheduling service: each use case returns a result the Slack layer renders.
 Tencent's semantics drive the rules here: StopRecordTask ends a recording in its window (and
 keeps it from starting again); DeleteRecordTask removes a task before it starts but does not stop
 a running one; DescribeRecordTask only lists tasks whose whole window lies in the query span.
+Each use case returns data: what was done, or why not.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.store import AuditAction, Recording, RecordingStore, State
-from bot.tencent.errors import advice_for
-from bot.tencent.live_api import (
+from bot.recording.access import AccessGate, Refused
+from bot.recording.model import (
+    AuditAction,
+    Listed,
+    Listing,
+    Managed,
+    Recording,
+    State,
+    TaskStatus,
+    Verb,
+)
+from bot.recording.ports import (
+    Clock,
     LiveApi,
     LiveApiError,
+    Notifier,
     OutcomeUnknown,
     RecordTaskInfo,
+    Store,
     TencentRejected,
 )
+from bot.recording.rules import MAX_AHEAD, MAX_DURATION, QUERY_SPAN
 
 log = logging.getLogger(__name__)
 
 RECENT = timedelta(days=1)  # "recently ended" in /record list
-MAX_AHEAD = timedelta(days=7)
-MAX_TASK = timedelta(hours=24)
-QUERY_SPAN = timedelta(days=7)  # Describe allows at most a week per query
+
+
+# ---- what a stop or cancel came to ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ListedRecording:
-    stream: str
-    domain: str
-    app: str
-    start: datetime
-    end: datetime
-    status: str  # scheduled | in window | ended | stopped | cancelled | unconfirmed | missing
-    task_id: str | None = None
-    recording_id: int | None = None
-    requester_id: str | None = None
-    channel_id: str | None = None
-    root_ts: str | None = None
-    from_bot: bool = True
+class Done:
+    """Tencent stopped or deleted the task; the thread has been told."""
+
+    verb: Verb
+    recording: Recording | None  # None: a task the bot did not schedule (an admin, by TaskId)
+    managed: Managed
 
 
 @dataclass(frozen=True)
-class Listing:
-    items: list[ListedRecording]
-    tencent_error: str | None = None  # set when only the bot's own records could be shown
+class NoRecord:
+    """The bot has no record of that recording (an out-of-date button)."""
+
+    verb: Verb
 
 
 @dataclass(frozen=True)
-class ActionResult:
-    """What a stop or cancel did. ``done`` False means nothing changed; ``text`` says why."""
+class NotAllowed:
+    """Only the requester or an admin may stop or cancel; ``recording`` None: the bot did not
+    schedule the task, so only an admin may."""
 
-    done: bool
-    text: str
-    recording: Recording | None = None
-    request_id: str | None = None
-    audit_detail: str = ""
+    verb: Verb
+    recording: Recording | None
+
+
+class StateProblem(enum.StrEnum):
+    ALREADY_STOPPED = "already stopped"
+    ALREADY_CANCELLED = "already cancelled"
+    NO_TASK = "no task"  # failed or unconfirmed: nothing to act on
+    ENDED = "ended"
+    NOT_STARTED = "not started"  # stop before the window: cancel instead
+    RUNNING = "running"  # cancel in the window: stop instead
 
 
 @dataclass(frozen=True)
-class Reconciled:
+class NotNow:
+    """The recording's state does not allow it."""
+
+    verb: Verb
+    problem: StateProblem
     recording: Recording
-    found: RecordTaskInfo | None
 
 
-@dataclass
-class RecordingManager:
-    live: LiveApi
-    store: RecordingStore
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    admins: frozenset[str] = field(default_factory=frozenset)
-    push_domains: tuple[str, ...] = ()
+@dataclass(frozen=True)
+class Rejected:
+    """Tencent refused; nothing changed."""
 
-    # ---- permission ----------------------------------------------------------------------
+    verb: Verb
+    code: str
+    message: str
+    request_id: str | None
+    recording: Recording | None
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """No clear answer from Tencent: it may or may not have happened."""
+
+    verb: Verb
+    code: str
+    recording: Recording | None
+
+
+@dataclass(frozen=True)
+class Raced:
+    """Someone else changed it first; ``recording`` shows its state now."""
+
+    verb: Verb
+    recording: Recording
+
+
+ManageResult = Done | NoRecord | NotAllowed | NotNow | Rejected | Unclear | Raced
+
+
+class ManageRecordings:
+    def __init__(self, live: LiveApi, store: Store, gate: AccessGate, clock: Clock,
+                 admins: frozenset[str] = frozenset(),
+                 push_domains: tuple[str, ...] = ()) -> None:
+        self.live = live
+        self.store = store
+        self.gate = gate
+        self.clock = clock
+        self.admins = admins
+        self.push_domains = push_domains
+
+    # ---- stop and cancel -----------------------------------------------------------------
 
     def may_manage(self, user_id: str, recording: Recording | None) -> bool:
         if user_id in self.admins:
             return True
         return recording is not None and recording.requester_id == user_id
 
-    def _refusal(self, user_id: str, recording: Recording | None, verb: str) -> str:
-        owner = f"<@{recording.requester_id}> (who asked for it)" if recording else "its owner"
-        admin_note = "an admin listed in ADMIN_USER_IDS"
-        if recording is None:
-            return (f":no_entry: The bot did not schedule this task, so only {admin_note} may "
-                    f"{verb} it.")
-        return f":no_entry: Only {owner} or {admin_note} may {verb} this recording."
+    async def act(self, verb: Verb, notifier: Notifier, *, user_id: str, team_id: str,
+                  channel_id: str, task_id: str | None = None,
+                  recording_id: int | None = None) -> ManageResult | Refused:
+        """Stop or cancel one recording, named by its id (a button) or TaskId (a command)."""
+        refusal = await self.gate.refusal(team_id, user_id, channel_id, verb.value)
+        if refusal is not None:
+            return Refused(refusal)
+        row = await self._find(team_id, task_id, recording_id)
+        if row is None and not task_id:
+            return NoRecord(verb)
+        if not self.may_manage(user_id, row):
+            await self.store.add_audit(row.id if row else None, team_id, user_id,
+                                       AuditAction.DENIED,
+                                       f"{verb} {task_id or (row.task_id if row else '')}")
+            return NotAllowed(verb, row)
+        if row is not None:
+            problem = self._state_problem(verb, row)
+            if problem is not None:
+                return NotNow(verb, problem, row)
+            task_id = row.task_id
+        assert task_id
+        try:
+            if verb is Verb.STOP:
+                request_id = await self.live.stop_record_task(task_id)
+            else:
+                request_id = await self.live.delete_record_task(task_id)
+        except TencentRejected as e:
+            return Rejected(verb, e.code, e.message, e.request_id, row)
+        except OutcomeUnknown as e:
+            return Unclear(verb, e.code, row)
+        new_state = State.STOPPED if verb is Verb.STOP else State.CANCELLED
+        if row is not None:
+            changed = await self.store.transition(row.id, [State.CREATED], new_state)
+            current = await self.store.get(row.id)
+            assert current is not None
+            if not changed:  # someone else got there first; Tencent's answer is the same
+                return Raced(verb, current)
+            row = current
+        await self.store.add_audit(row.id if row else None, team_id, user_id,
+                                   AuditAction.STOP if verb is Verb.STOP else AuditAction.CANCEL,
+                                   f"TaskId {task_id} RequestId {request_id}")
+        managed = Managed(verb, user_id, self.clock(), task_id, request_id)
+        if row is not None:
+            await notifier.reply(row, managed)
+        return Done(verb, row, managed)
 
     async def _find(self, team_id: str, task_id: str | None,
                     recording_id: int | None) -> Recording | None:
@@ -104,137 +193,31 @@ class RecordingManager:
             return None  # another workspace's recording is not ours to touch
         return row
 
-    # ---- stop and cancel -----------------------------------------------------------------
-
-    async def stop(self, *, user_id: str, team_id: str, task_id: str | None = None,
-                   recording_id: int | None = None) -> ActionResult:
-        return await self._act("stop", user_id, team_id, task_id, recording_id)
-
-    async def cancel(self, *, user_id: str, team_id: str, task_id: str | None = None,
-                     recording_id: int | None = None) -> ActionResult:
-        return await self._act("cancel", user_id, team_id, task_id, recording_id)
-
-    async def _act(self, verb: str, user_id: str, team_id: str, task_id: str | None,
-                   recording_id: int | None) -> ActionResult:
-        row = await self._find(team_id, task_id, recording_id)
-        if row is None and not task_id:
-            return ActionResult(False, ":warning: I have no record of that recording.")
-        if not self.may_manage(user_id, row):
-            await self.store.add_audit(row.id if row else None, team_id, user_id,
-                                       AuditAction.DENIED, f"{verb} {task_id or row.task_id}")
-            return ActionResult(False, self._refusal(user_id, row, verb), row)
-        if row is not None:
-            problem = self._state_problem(verb, row)
-            if problem:
-                return ActionResult(False, problem, row)
-            task_id = row.task_id
-        assert task_id
-        try:
-            if verb == "stop":
-                request_id = await self.live.stop_record_task(task_id)
-            else:
-                request_id = await self.live.delete_record_task(task_id)
-        except TencentRejected as e:
-            advice = advice_for(e.code)
-            unchanged = ("The recording goes on as scheduled." if verb == "stop"
-                         else "The task is still scheduled.")
-            return ActionResult(
-                False,
-                f":x: Tencent refused to {verb} it: `{e.code}` — {e.message}\n"
-                f"RequestId `{e.request_id}` · {advice.hint}\n*{unchanged}*",
-                row, e.request_id,
-            )
-        except OutcomeUnknown as e:
-            return ActionResult(
-                False,
-                f":warning: No clear answer from Tencent (`{e.code}`), so the task may or may "
-                f"not have been {'stopped' if verb == 'stop' else 'cancelled'}. Check with "
-                "`/record list` and try again if it is still there.",
-                row,
-            )
-        new_state = State.STOPPED if verb == "stop" else State.CANCELLED
-        if row is not None:
-            changed = await self.store.transition(row.id, [State.CREATED], new_state)
-            if not changed:  # someone else got there first; Tencent's answer is the same
-                row = await self.store.get(row.id)
-                return ActionResult(False, f":information_source: Already {row.state}.", row)
-            row = await self.store.get(row.id)
-        await self.store.add_audit(row.id if row else None, team_id, user_id,
-                                   AuditAction.STOP if verb == "stop" else AuditAction.CANCEL,
-                                   f"TaskId {task_id} RequestId {request_id}")
-        return ActionResult(True, "", row, request_id)
-
-    def _state_problem(self, verb: str, row: Recording) -> str | None:
+    def _state_problem(self, verb: Verb, row: Recording) -> StateProblem | None:
         now = self.clock()
-        if row.state in (State.STOPPED, State.CANCELLED):
-            return f":information_source: This recording was already {row.state}."
-        if row.state != State.CREATED or not row.task_id:
-            return (":information_source: No recording task exists for this request, so there "
-                    "is nothing to " + verb + ".")
+        if row.state is State.STOPPED:
+            return StateProblem.ALREADY_STOPPED
+        if row.state is State.CANCELLED:
+            return StateProblem.ALREADY_CANCELLED
+        if row.state is not State.CREATED or not row.task_id:
+            return StateProblem.NO_TASK
         if now >= row.end_time:
-            return ":information_source: This recording's window has already ended."
-        if verb == "stop" and now < row.start_time:
-            return (":information_source: It has not started yet, so there is nothing to stop. "
-                    "Use *Cancel* to remove it.")
-        if verb == "cancel" and now >= row.start_time:
-            return (":information_source: It is already in its window, and Tencent's cancel "
-                    "(DeleteRecordTask) does not stop a running recording. Use *Stop recording* "
-                    "instead.")
-        return None
-
-    # ---- reconciliation --------------------------------------------------------------------
-
-    async def reconcile(self, row: Recording) -> Reconciled | None:
-        """Ask Tencent whether the task of an accepted/unknown row exists, and record the answer.
-
-        Returns None when Tencent could not be asked (the row stays as it is, to try later).
-        """
-        span = (int(row.start_time.timestamp()) - 60, int(row.end_time.timestamp()) + 60)
-        try:
-            tasks = await self.live.describe_record_tasks(
-                span[0], span[1], stream_name=row.stream_name, domain_name=row.domain_name,
-                app_name=row.app_name,
-            )
-        except LiveApiError as e:
-            log.warning("cannot reconcile recording %s yet: %s", row.id, e.code)
-            return None
-        found = await self._match(row, tasks)
-        if found is not None:
-            changed = await self.store.transition(
-                row.id, [State.ACCEPTED, State.UNKNOWN], State.CREATED, task_id=found.task_id,
-                error_code=None, error_message=None,
-            )
-        else:
-            changed = await self.store.transition(
-                row.id, [State.ACCEPTED, State.UNKNOWN], State.FAILED,
-                error_code="NotCreated",
-                error_message="Tencent has no task for this request.",
-            )
-        if not changed:
-            return None
-        detail = f"TaskId {found.task_id}" if found else "no task on Tencent"
-        await self.store.add_audit(row.id, row.team_id, "recordbot", AuditAction.RECONCILE,
-                                   detail)
-        updated = await self.store.get(row.id)
-        assert updated is not None
-        return Reconciled(updated, found)
-
-    async def _match(self, row: Recording,
-                     tasks: Iterable[RecordTaskInfo]) -> RecordTaskInfo | None:
-        start, end = int(row.start_time.timestamp()), int(row.end_time.timestamp())
-        for task in tasks:
-            if (task.stream_name, task.domain_name, task.app_name) != (
-                row.stream_name, row.domain_name, row.app_name
-            ) or (task.start_time, task.end_time) != (start, end):
-                continue
-            other = await self.store.by_task_id(task.task_id)
-            if other is None or other.id == row.id:
-                return task
+            return StateProblem.ENDED
+        if verb is Verb.STOP and now < row.start_time:
+            return StateProblem.NOT_STARTED
+        if verb is Verb.CANCEL and now >= row.start_time:
+            return StateProblem.RUNNING
         return None
 
     # ---- listing ---------------------------------------------------------------------------
 
-    async def list(self, team_id: str, stream: str | None = None) -> Listing:
+    async def list(self, team_id: str, user_id: str, channel_id: str,
+                   stream: str | None = None) -> Listing | Refused:
+        """`/record list [stream]`: the bot's recordings merged with what Tencent lists, on now
+        or coming first (soonest first), then what ended in the last day (latest first)."""
+        refusal = await self.gate.refusal(team_id, user_id, channel_id, "list")
+        if refusal is not None:
+            return Refused(refusal)
         now = self.clock()
         rows = await self.store.for_team(team_id, since=now - RECENT, stream=stream)
         tencent: dict[str, RecordTaskInfo] = {}
@@ -244,10 +227,10 @@ class RecordingManager:
                 tencent[task.task_id] = task
         except LiveApiError as e:
             error = e.code
-        items: list[ListedRecording] = []
+        items: list[Listed] = []
         seen: set[str] = set()
         for row in rows:
-            if row.state == State.FAILED:
+            if row.state is State.FAILED:
                 continue
             info = tencent.get(row.task_id or "")
             if row.task_id:
@@ -258,18 +241,18 @@ class RecordingManager:
                 continue
             if self.push_domains and task.domain_name not in self.push_domains:
                 continue
-            items.append(ListedRecording(
+            items.append(Listed(
                 stream=task.stream_name, domain=task.domain_name, app=task.app_name,
                 start=datetime.fromtimestamp(task.start_time, UTC),
                 end=datetime.fromtimestamp(task.end_time, UTC),
                 status=task.status_at(int(now.timestamp())), task_id=task.task_id,
                 from_bot=False,
             ))
-        # What is on now or coming first (soonest first), then what is over (latest first).
-        order = {"in window": 0, "scheduled": 1, "unconfirmed": 2, "missing": 3}
-        active = sorted((i for i in items if i.status in order),
-                        key=lambda i: (order[i.status], i.start))
-        done = sorted((i for i in items if i.status not in order), key=lambda i: i.end,
+        order = [TaskStatus.IN_WINDOW, TaskStatus.SCHEDULED, TaskStatus.UNCONFIRMED,
+                 TaskStatus.MISSING]
+        active = sorted((i for i in items if i.status.active),
+                        key=lambda i: (order.index(i.status), i.start))
+        done = sorted((i for i in items if not i.status.active), key=lambda i: i.end,
                       reverse=True)
         return Listing(active + done, error)
 
@@ -278,7 +261,7 @@ class RecordingManager:
         so a task (≤ 24 h) crossing a boundary still lies wholly inside one of them."""
         first_start = now - RECENT
         windows = [(first_start, first_start + QUERY_SPAN)]
-        second_start = windows[0][1] - MAX_TASK
+        second_start = windows[0][1] - MAX_DURATION
         windows.append((second_start, now + MAX_AHEAD + timedelta(hours=1)))
         found: dict[str, RecordTaskInfo] = {}
         for start, end in windows:
@@ -290,23 +273,24 @@ class RecordingManager:
 
     @staticmethod
     def _listed_row(row: Recording, info: RecordTaskInfo | None, now: datetime,
-                    tencent_known: bool) -> ListedRecording:
-        if row.state == State.CANCELLED:
-            status = "cancelled"
+                    tencent_known: bool) -> Listed:
+        if row.state is State.CANCELLED:
+            status = TaskStatus.CANCELLED
         elif row.state in (State.ACCEPTED, State.UNKNOWN):
-            status = "unconfirmed"
+            status = TaskStatus.UNCONFIRMED
         elif info is not None:
             status = info.status_at(int(now.timestamp()))
-        elif row.state == State.STOPPED:
-            status = "stopped"
+        elif row.state is State.STOPPED:
+            status = TaskStatus.STOPPED
         elif tencent_known and now < row.end_time:
-            status = "missing"  # created, yet Tencent no longer lists it (deleted elsewhere)
+            status = TaskStatus.MISSING
         else:
-            status = ("scheduled" if now < row.start_time
-                      else "in window" if now < row.end_time else "ended")
-        return ListedRecording(
+            status = (TaskStatus.SCHEDULED if now < row.start_time
+                      else TaskStatus.IN_WINDOW if now < row.end_time else TaskStatus.ENDED)
+        return Listed(
             stream=row.stream_name, domain=row.domain_name, app=row.app_name,
             start=row.start_time, end=row.end_time, status=status, task_id=row.task_id,
             recording_id=row.id, requester_id=row.requester_id, channel_id=row.channel_id,
             root_ts=row.root_ts,
         )
+

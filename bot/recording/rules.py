@@ -1,67 +1,89 @@
-"""Tencent's rules for a recording window, checked before calling so the user hears why.
+"""Tencent's rules for a recording, each written once, and checked before calling so the
+person hears why.
 
 CreateRecordTask: EndTime > StartTime, EndTime > now, EndTime − StartTime ≤ 24 h,
-EndTime < now + 7 days. Each violation names the rule and suggests something that would work.
+EndTime < now + 7 days; at most three overlapping tasks of one stream record. Names as Tencent
+Live takes them in push URLs. A violation is data (``WindowRuleError.rule`` and the times);
+the Slack layer says it in words.
 """
 
 from __future__ import annotations
 
+import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-MAX_DURATION = timedelta(hours=24)
-MAX_AHEAD = timedelta(days=7)
+MAX_DURATION = timedelta(hours=24)  # EndTime − StartTime
+MAX_AHEAD = timedelta(days=7)  # EndTime before now + 7 days
+MAX_OVERLAPPING = 3  # Tencent starts at most three overlapping tasks on one stream
+QUERY_SPAN = timedelta(days=7)  # DescribeRecordTask lists at most a week per query
+
+#: The same person, stream and window within this long is one request asked twice (a double
+#: click, a command retyped after a Slack timeout, a form sent twice)…
+DUPLICATE_WINDOW = timedelta(minutes=10)
+#: …and windows this close count as the same ("for 1 hour" retyped a minute later).
+SAME_WINDOW = timedelta(minutes=2)
+
+# Names as Tencent Live takes them in push URLs: letters, digits, '_' and '-' for the stream
+# (≤ 256) and the app (≤ 64); the push domain is a DNS name (labels ≤ 63 without a leading or
+# trailing '-', whole ≤ 253, at least two labels).
+STREAM_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+APP_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$"
+)
+MAX_STREAM, MAX_APP, MAX_DOMAIN = 256, 64, 253
+
+
+def is_stream_name(name: str) -> bool:
+    return bool(STREAM_RE.match(name))
+
+
+def is_app_name(name: str) -> bool:
+    return bool(APP_RE.match(name))
+
+
+def is_push_domain(name: str) -> bool:
+    return bool(DOMAIN_RE.match(name))
+
+
+class WindowRule(enum.StrEnum):
+    END_AFTER_START = "end-after-start"
+    END_IN_FUTURE = "end-in-future"
+    MAX_24H = "max-24h"
+    WITHIN_7_DAYS = "within-7-days"
 
 
 @dataclass(frozen=True)
 class WindowRuleError(Exception):
-    rule: str
-    message: str
+    """The first rule a window breaks, with the times the explanation needs."""
+
+    rule: WindowRule
+    start: datetime
+    end: datetime
+    now: datetime
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    @property
+    def latest_end(self) -> datetime:
+        """The end must be before this (within-7-days)."""
+        return self.now + MAX_AHEAD
 
     def __str__(self) -> str:
-        return self.message
-
-
-def format_duration(delta: timedelta, days: bool = True) -> str:
-    """ "1 h 30 min"; with ``days=False`` hours are not folded into days ("26 h")."""
-    minutes = round(delta.total_seconds() / 60)
-    days, rem = divmod(minutes, 24 * 60) if days else (0, minutes)
-    hours, mins = divmod(rem, 60)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if mins or not parts:
-        parts.append(f"{mins} min")
-    return " ".join(parts)
+        return f"{self.rule}: {self.start.isoformat()} → {self.end.isoformat()}"
 
 
 def check_window(start: datetime, end: datetime, now: datetime) -> None:
     """Raise WindowRuleError for the first rule the window breaks."""
     if end <= start:
-        raise WindowRuleError(
-            "end-after-start",
-            f"The end ({end:%a %d %b %H:%M}) is not after the start ({start:%a %d %b %H:%M}). "
-            "A recording must end after it starts — e.g. `tomorrow 8pm to 10pm`.",
-        )
+        raise WindowRuleError(WindowRule.END_AFTER_START, start, end, now)
     if end <= now:
-        raise WindowRuleError(
-            "end-in-future",
-            f"That window ended already ({end:%a %d %b %H:%M}). Tencent only records windows "
-            "that end in the future — e.g. `tomorrow 8pm to 10pm` or `in 10 minutes for 1 hour`.",
-        )
+        raise WindowRuleError(WindowRule.END_IN_FUTURE, start, end, now)
     if end - start > MAX_DURATION:
-        raise WindowRuleError(
-            "max-24h",
-            f"That is {format_duration(end - start, days=False)}; the longest single recording "
-            "is 24 h. "
-            "Shorten it, or split it into requests of up to 24 h each — e.g. "
-            "`tomorrow 8am to 8pm`.",
-        )
+        raise WindowRuleError(WindowRule.MAX_24H, start, end, now)
     if end >= now + MAX_AHEAD:
-        latest = now + MAX_AHEAD
-        raise WindowRuleError(
-            "within-7-days",
-            f"That ends {format_duration(end - now)} from now; Tencent only accepts recordings "
-            f"that end within 7 days (before {latest:%a %d %b %H:%M}). Schedule it again "
-            "closer to the date.",
-        )
+        raise WindowRuleError(WindowRule.WITHIN_7_DAYS, start, end, now)

@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.tencent.live_api import LiveApi, LiveApiError, RecordTemplate
+from bot.recording.ports import LiveApi, LiveApiError, RecordTemplate
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ The shell plays the Slack side. A ``SlackFake`` serves the Web API the bot posts
 user (the person at the keyboard, in the shell's time zone) and one channel, ``#shell``; what
 the person types becomes Slack payloads dispatched into the bot's Bolt app the way Bolt's own
 Socket Mode adapter does it. The bot itself is built exactly as `recordbot serve` builds it
-(``build_runtime``, ``build_app``, ``start_background``) from settings checked by
+(``build_runtime``, ``build_app``, ``Runtime.start_background``) from settings checked by
 ``load_settings``, so the listeners, service, store and Tencent client are the production ones.
 
 With ``--sandbox`` Tencent is the built-in Live API emulator on a free loopback port and every
@@ -32,7 +32,7 @@ from bot.sandbox import SlackFake
 from bot.sandbox.live import LiveEmulator
 from bot.shell.options import ShellOptions
 from bot.shell.payloads import Actor
-from bot.slack.app import build_app, start_background
+from bot.slack.app import build_app
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,9 @@ class Session:
         rt = build_runtime(settings)
         self.rt = rt
         await rt.start()
-        self.app = build_app(rt)
-        start_background(rt, self.app)
+        self.app = build_app(rt.slack, settings.slack_signing_secret, settings.socket_mode,
+                             rt.services())
+        rt.start_background()
 
     async def dispatch(self, payload: dict[str, Any]) -> Ack:
         """Hand a payload to Bolt as its Socket Mode adapter does, and read the ack the same way.

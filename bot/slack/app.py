@@ -1,4 +1,4 @@
-"""The Bolt AsyncApp, wired to the runtime. One app serves HTTP mode and Socket Mode."""
+"""The Bolt AsyncApp and the Web API client. One app serves HTTP mode and Socket Mode."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import logging
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.access import AccessPolicy
-from bot.runtime import Runtime
 from bot.slack import listeners
-from bot.slack.deps import SlackDeps
-from bot.slack.flow import reconcile_pending
-from bot.slack.zones import UserZones
+from bot.slack.answers import Services
 
 log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
+
+
+def build_client(token: str, api_url: str | None) -> AsyncWebClient:
+    return AsyncWebClient(token=token, base_url=api_url or SLACK_API_URL)
 
 
 def _ignore_unused_token_warning(record: logging.LogRecord) -> bool:
@@ -25,18 +25,15 @@ def _ignore_unused_token_warning(record: logging.LogRecord) -> bool:
     return "will be unused" not in record.getMessage()
 
 
-def build_app(rt: Runtime) -> AsyncApp:
-    settings = rt.settings
-    client = AsyncWebClient(
-        token=settings.slack_bot_token, base_url=settings.slack_api_url or SLACK_API_URL
-    )
+def build_app(client: AsyncWebClient, signing_secret: str, socket_mode: bool,
+              services: Services) -> AsyncApp:
     bolt_log = logging.getLogger("slack_bolt.AsyncApp")
     bolt_log.addFilter(_ignore_unused_token_warning)
     app = AsyncApp(
         client=client,
-        signing_secret=settings.slack_signing_secret,
+        signing_secret=signing_secret,
         # Socket Mode envelopes are authenticated by the xapp- connection, not signatures.
-        request_verification_enabled=not settings.socket_mode,
+        request_verification_enabled=not socket_mode,
         process_before_response=False,
         logger=bolt_log,
     )
@@ -46,15 +43,5 @@ def build_app(rt: Runtime) -> AsyncApp:
         log.error("unhandled error in a listener: %s (%s)", type(error).__name__,
                   body.get("type") or body.get("command"), exc_info=error)
 
-    deps = SlackDeps(
-        zones=UserZones(client, settings.default_timezone),
-        access=AccessPolicy(settings.access, client),
-    )
-    listeners.register(app, rt, deps)
+    listeners.register(app, services)
     return app
-
-
-def start_background(rt: Runtime, app: AsyncApp) -> None:
-    """Once ready: settle what a crash left unconfirmed, and fill the template cache."""
-    rt.work.spawn(reconcile_pending(rt, app.client), name="reconcile")
-    rt.work.spawn(rt.templates.refresh(), name="templates")

@@ -2,14 +2,12 @@
 
 A row is written as "accepted" before Tencent is called and updated with the outcome after, so
 a crash in between leaves a row that ``RecordingStore.pending()`` finds at the next start.
-SQLite by default, PostgreSQL (psycopg 3) by URL; datetimes are aware UTC on both.
+SQLite by default, PostgreSQL (psycopg 3) by URL; datetimes are aware UTC on both. The store
+implements the use cases' ``Store`` port and hands out bot.recording.model's dataclasses.
 """
 
-from bot.store.models import Audit, Base, CallbackRecord, Recording
+from bot.store.models import AuditRow, Base, CallbackRow, RecordingRow
 from bot.store.repository import RecordingStore
-from bot.store.types import AuditAction, State, UTCDateTime
+from bot.store.types import UTCDateTime
 
-__all__ = [
-    "Audit", "AuditAction", "Base", "CallbackRecord", "Recording", "RecordingStore", "State",
-    "UTCDateTime",
-]
+__all__ = ["AuditRow", "Base", "CallbackRow", "RecordingRow", "RecordingStore", "UTCDateTime"]

@@ -8,14 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
-from bot.store.types import (
-    ActionType,
-    AuditAction,
-    State,
-    StateType,
-    UTCDateTime,
-    aware_utc,
-)
+from bot.recording.model import AuditAction, State
+from bot.store.types import ActionType, StateType, UTCDateTime, aware_utc
 
 # Stable constraint and index names, so migrations can refer to them on every backend.
 NAMING_CONVENTION = {
@@ -35,8 +29,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Recording(Base):
-    """One /record request and what became of it."""
+class RecordingRow(Base):
+    """One /record request and what became of it (bot.recording.model.Recording)."""
 
     __tablename__ = "recordings"
     __table_args__ = (Index(None, "team_id", "start_time"),)
@@ -48,6 +42,7 @@ class Recording(Base):
     requester_id: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16))  # command | modal
     raw_text: Mapped[str] = mapped_column(Text)
+    when_text: Mapped[str | None] = mapped_column(Text)  # the time phrase; None before 0003
     timezone: Mapped[str] = mapped_column(String(64))  # the zone the window was read in
     start_time: Mapped[datetime] = mapped_column(UTCDateTime)
     end_time: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -76,10 +71,10 @@ class Recording(Base):
         return State(value)
 
     def __repr__(self) -> str:
-        return f"<Recording {self.id} {self.stream_name} {self.state}>"
+        return f"<RecordingRow {self.id} {self.stream_name} {self.state}>"
 
 
-class Audit(Base):
+class AuditRow(Base):
     """Who did what to which recording, and when; ``recording_id`` is empty for a denied request."""
 
     __tablename__ = "audit"
@@ -103,10 +98,10 @@ class Audit(Base):
         return AuditAction(value)
 
     def __repr__(self) -> str:
-        return f"<Audit {self.id} {self.action} recording={self.recording_id} by {self.user_id}>"
+        return f"<AuditRow {self.id} {self.action} recording={self.recording_id} by {self.user_id}>"
 
 
-class CallbackRecord(Base):
+class CallbackRow(Base):
     """One event Tencent Live called back with (push, break, recording file, recording status),
     kept before it is answered so that none is lost, and so that a redelivery is recognised
     (``dedupe_key`` is unique). ``handled_at`` is set once the bot has acted on it;
@@ -136,4 +131,4 @@ class CallbackRecord(Base):
         return None if value is None else aware_utc(value, key)
 
     def __repr__(self) -> str:
-        return f"<CallbackRecord {self.id} type={self.event_type} {self.dedupe_key}>"
+        return f"<CallbackRow {self.id} type={self.event_type} {self.dedupe_key}>"

@@ -1,10 +1,16 @@
-"""``RecordingStore``: every read and write the bot makes, each in its own short transaction."""
+"""``RecordingStore``: every read and write the bot makes, each in its own short transaction.
+
+It implements the use cases' ``Store`` port (bot.recording.ports): rows go in as
+``NewRecording``/``NewEvent`` and come out as the frozen ``Recording``/``StoredEvent`` of
+bot.recording.model, never as ORM objects.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import weakref
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,14 +18,23 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.recording.command import stored_when_text
+from bot.recording.model import (
+    PENDING_STATES,
+    AuditAction,
+    AuditEntry,
+    NewEvent,
+    NewRecording,
+    Recording,
+    State,
+    StoredEvent,
+)
 from bot.store.migrations import upgrade_to_head
-from bot.store.models import Audit, CallbackRecord, Recording
-from bot.store.types import AuditAction, State, aware_utc
+from bot.store.models import AuditRow, CallbackRow, RecordingRow
+from bot.store.types import aware_utc
 
 # Any fixed number works; it only has to be the same in every bot process on one database.
 MIGRATION_LOCK_ID = 0x7265636F72640001  # "record" in ASCII, then 1: migrations
-
-PENDING_STATES = (State.ACCEPTED, State.UNKNOWN)
 
 # Alembic keeps the running migration's context in module globals, so one process must not run
 # two upgrades at once, whatever the database; one lock per event loop, as asyncio requires.
@@ -67,22 +82,25 @@ class RecordingStore:
 
     # Recordings
 
-    async def add(self, recording: Recording) -> Recording:
-        """Insert ``recording``; it comes back with its ``id`` set."""
+    async def add(self, recording: NewRecording) -> Recording:
+        """Insert ``recording``; it comes back stored, with its ``id`` and timestamps."""
+        row = RecordingRow(**{f.name: getattr(recording, f.name) for f in fields(recording)})
         async with self._sessions() as session, session.begin():
-            session.add(recording)
-        return recording
+            session.add(row)
+        return _recording(row)
 
-    async def update(self, recording_id: int, **fields: Any) -> None:
-        """Set ``fields`` on one recording whatever its state; LookupError if there is none."""
+    async def update(self, recording_id: int, **values: Any) -> Recording:
+        """Set ``values`` on one recording whatever its state, and return it as it is now;
+        LookupError if there is none."""
         async with self._sessions() as session, session.begin():
-            row = await session.get(Recording, recording_id)
+            row = await session.get(RecordingRow, recording_id)
             if row is None:
                 raise LookupError(f"recording {recording_id} not found")
-            for key, value in fields.items():
-                if not hasattr(Recording, key):
-                    raise AttributeError(f"Recording has no field {key!r}")
+            for key, value in values.items():
+                if key == "id" or key not in _RECORDING_FIELDS:
+                    raise AttributeError(f"Recording has no field {key!r} to set")
                 setattr(row, key, value)
+        return _recording(row)
 
     async def transition(
         self,
@@ -98,8 +116,8 @@ class RecordingStore:
             raise TypeError("give the new state as to_state, not as a field")
         values = {key: _checked(key, value) for key, value in fields.items()}
         stmt = (
-            update(Recording)
-            .where(Recording.id == recording_id, Recording.state.in_(list(from_states)))
+            update(RecordingRow)
+            .where(RecordingRow.id == recording_id, RecordingRow.state.in_(list(from_states)))
             .values(state=State(to_state), **values)
         )
         async with self.engine.begin() as conn:
@@ -108,25 +126,27 @@ class RecordingStore:
 
     async def get(self, recording_id: int) -> Recording | None:
         async with self._sessions() as session:
-            return await session.get(Recording, recording_id)
+            row = await session.get(RecordingRow, recording_id)
+        return None if row is None else _recording(row)
 
     async def all(self) -> list[Recording]:
-        return await self._all(select(Recording).order_by(Recording.id))
+        return await self._recordings(select(RecordingRow).order_by(RecordingRow.id))
 
     async def by_task_id(self, task_id: str) -> Recording | None:
         """The recording Tencent knows by ``task_id`` (the first, should there be several)."""
-        rows = await self._all(
-            select(Recording).where(Recording.task_id == task_id).order_by(Recording.id).limit(1)
+        rows = await self._recordings(
+            select(RecordingRow).where(RecordingRow.task_id == task_id)
+            .order_by(RecordingRow.id).limit(1)
         )
         return rows[0] if rows else None
 
     async def pending(self) -> list[Recording]:
         """Recordings whose outcome nobody knows yet (accepted or unknown), oldest first: what
         to reconcile with Tencent at start."""
-        return await self._all(
-            select(Recording)
-            .where(Recording.state.in_(PENDING_STATES))
-            .order_by(Recording.created_at, Recording.id)
+        return await self._recordings(
+            select(RecordingRow)
+            .where(RecordingRow.state.in_(PENDING_STATES))
+            .order_by(RecordingRow.created_at, RecordingRow.id)
         )
 
     async def for_team(
@@ -139,13 +159,13 @@ class RecordingStore:
     ) -> list[Recording]:
         """A team's recordings that end at or after ``since`` (optionally of one stream), in
         order of start time, at most ``limit``."""
-        query = select(Recording).where(
-            Recording.team_id == team_id, Recording.end_time >= aware_utc(since, "since")
+        query = select(RecordingRow).where(
+            RecordingRow.team_id == team_id, RecordingRow.end_time >= aware_utc(since, "since")
         )
         if stream is not None:
-            query = query.where(Recording.stream_name == stream)
-        return await self._all(
-            query.order_by(Recording.start_time, Recording.id).limit(limit)
+            query = query.where(RecordingRow.stream_name == stream)
+        return await self._recordings(
+            query.order_by(RecordingRow.start_time, RecordingRow.id).limit(limit)
         )
 
     # Audit trail
@@ -157,10 +177,10 @@ class RecordingStore:
         user_id: str | None,
         action: AuditAction | str,
         detail: str = "",
-    ) -> Audit:
+    ) -> AuditEntry:
         """Record that ``user_id`` (None: the bot itself) did ``action``; ``recording_id`` may
         be None, e.g. for a request denied before anything was stored."""
-        row = Audit(
+        row = AuditRow(
             recording_id=recording_id,
             team_id=team_id,
             user_id=user_id,
@@ -169,56 +189,58 @@ class RecordingStore:
         )
         async with self._sessions() as session, session.begin():
             session.add(row)
-        return row
+        return _audit(row)
 
-    async def audit(self, recording_id: int | None = None) -> list[Audit]:
+    async def audit(self, recording_id: int | None = None) -> list[AuditEntry]:
         """The audit trail of one recording, or all of it, oldest first."""
-        query = select(Audit).order_by(Audit.at, Audit.id)
+        query = select(AuditRow).order_by(AuditRow.at, AuditRow.id)
         if recording_id is not None:
-            query = query.where(Audit.recording_id == recording_id)
-        return await self._all(query)
+            query = query.where(AuditRow.recording_id == recording_id)
+        return [_audit(row) for row in await self._all(query)]
 
     # Tencent's callback events
 
-    async def add_callback(self, row: CallbackRecord) -> CallbackRecord | None:
+    async def add_callback(self, event: NewEvent) -> StoredEvent | None:
         """Keep one event; None when an event with the same ``dedupe_key`` is already kept
         (a redelivery). Other database errors propagate, so Tencent is told to retry."""
+        row = CallbackRow(**{f.name: getattr(event, f.name) for f in fields(event)})
         try:
             async with self._sessions() as session, session.begin():
                 session.add(row)
         except IntegrityError:
             async with self._sessions() as session:
                 found = await session.scalar(
-                    select(CallbackRecord.id).where(CallbackRecord.dedupe_key == row.dedupe_key)
+                    select(CallbackRow.id).where(CallbackRow.dedupe_key == row.dedupe_key)
                 )
             if found is None:  # not a duplicate after all: some other constraint
                 raise
             return None
-        return row
+        return _event(row)
 
-    async def get_callback(self, callback_id: int) -> CallbackRecord | None:
+    async def get_callback(self, callback_id: int) -> StoredEvent | None:
         async with self._sessions() as session:
-            return await session.get(CallbackRecord, callback_id)
+            row = await session.get(CallbackRow, callback_id)
+        return None if row is None else _event(row)
 
-    async def callbacks(self) -> list[CallbackRecord]:
-        return await self._all(select(CallbackRecord).order_by(CallbackRecord.id))
+    async def callbacks(self) -> list[StoredEvent]:
+        return await self._events(select(CallbackRow).order_by(CallbackRow.id))
 
-    async def unhandled_callbacks(self, received_before: datetime) -> list[CallbackRecord]:
+    async def unhandled_callbacks(self, received_before: datetime) -> list[StoredEvent]:
         """Events received before ``received_before`` but not acted on (the bot stopped in
         between), oldest first."""
-        return await self._all(
-            select(CallbackRecord)
-            .where(CallbackRecord.handled_at.is_(None),
-                   CallbackRecord.received_at < aware_utc(received_before, "received_before"))
-            .order_by(CallbackRecord.id)
+        return await self._events(
+            select(CallbackRow)
+            .where(CallbackRow.handled_at.is_(None),
+                   CallbackRow.received_at < aware_utc(received_before, "received_before"))
+            .order_by(CallbackRow.id)
         )
 
     async def mark_callback_handled(self, callback_id: int, at: datetime,
                                     recording_id: int | None, outcome: str) -> bool:
         """Record what was done about an event, once; False if it was already handled."""
         stmt = (
-            update(CallbackRecord)
-            .where(CallbackRecord.id == callback_id, CallbackRecord.handled_at.is_(None))
+            update(CallbackRow)
+            .where(CallbackRow.id == callback_id, CallbackRow.handled_at.is_(None))
             .values(handled_at=aware_utc(at, "at"), recording_id=recording_id,
                     outcome=outcome[:2000])
         )
@@ -227,19 +249,19 @@ class RecordingStore:
         return result.rowcount == 1
 
     async def latest_stream_change(self, stream: str, domain: str, app: str,
-                                   before: datetime) -> CallbackRecord | None:
+                                   before: datetime) -> StoredEvent | None:
         """The newest push or break event of a stream at or before ``before`` (by Tencent's
         event time), or None if the bot never heard of that stream."""
-        rows = await self._all(
-            select(CallbackRecord)
+        rows = await self._events(
+            select(CallbackRow)
             .where(
-                CallbackRecord.stream_name == stream,
-                CallbackRecord.event_type.in_((0, 1)),
-                CallbackRecord.event_time <= aware_utc(before, "before"),
-                func.lower(CallbackRecord.domain_name) == domain.lower(),
-                CallbackRecord.app_name == app,
+                CallbackRow.stream_name == stream,
+                CallbackRow.event_type.in_((0, 1)),
+                CallbackRow.event_time <= aware_utc(before, "before"),
+                func.lower(CallbackRow.domain_name) == domain.lower(),
+                CallbackRow.app_name == app,
             )
-            .order_by(CallbackRecord.event_time.desc(), CallbackRecord.id.desc())
+            .order_by(CallbackRow.event_time.desc(), CallbackRow.id.desc())
             .limit(1)
         )
         return rows[0] if rows else None
@@ -254,39 +276,39 @@ class RecordingStore:
         window holds ``at`` from the start of its first second.
         """
         at = aware_utc(at, "at")
-        return await self._all(
-            select(Recording)
+        return await self._recordings(
+            select(RecordingRow)
             .where(
-                Recording.stream_name == stream,
-                func.lower(Recording.domain_name) == domain.lower(),
-                Recording.app_name == app,
-                Recording.state == State.CREATED,
-                Recording.start_time < at + timedelta(seconds=1),
-                Recording.end_time > at,
+                RecordingRow.stream_name == stream,
+                func.lower(RecordingRow.domain_name) == domain.lower(),
+                RecordingRow.app_name == app,
+                RecordingRow.state == State.CREATED,
+                RecordingRow.start_time < at + timedelta(seconds=1),
+                RecordingRow.end_time > at,
             )
-            .order_by(Recording.start_time, Recording.id)
+            .order_by(RecordingRow.start_time, RecordingRow.id)
         )
 
     async def due_live_checks(self, now: datetime, grace: timedelta) -> list[Recording]:
         """Scheduled recordings whose window started at least ``grace`` ago, is still open, and
         whose live check has not run."""
         now = aware_utc(now, "now")
-        return await self._all(
-            select(Recording)
+        return await self._recordings(
+            select(RecordingRow)
             .where(
-                Recording.state == State.CREATED,
-                Recording.live_checked_at.is_(None),
-                Recording.start_time <= now - grace,
-                Recording.end_time > now,
+                RecordingRow.state == State.CREATED,
+                RecordingRow.live_checked_at.is_(None),
+                RecordingRow.start_time <= now - grace,
+                RecordingRow.end_time > now,
             )
-            .order_by(Recording.start_time, Recording.id)
+            .order_by(RecordingRow.start_time, RecordingRow.id)
         )
 
     async def claim_live_check(self, recording_id: int, at: datetime) -> bool:
         """Mark one recording's live check as done; True for the one caller that did it."""
         stmt = (
-            update(Recording)
-            .where(Recording.id == recording_id, Recording.live_checked_at.is_(None))
+            update(RecordingRow)
+            .where(RecordingRow.id == recording_id, RecordingRow.live_checked_at.is_(None))
             .values(live_checked_at=aware_utc(at, "at"))
         )
         async with self.engine.begin() as conn:
@@ -296,6 +318,30 @@ class RecordingStore:
     async def _all(self, query: Any) -> list[Any]:
         async with self._sessions() as session:
             return list((await session.scalars(query)).all())
+
+    async def _recordings(self, query: Any) -> list[Recording]:
+        return [_recording(row) for row in await self._all(query)]
+
+    async def _events(self, query: Any) -> list[StoredEvent]:
+        return [_event(row) for row in await self._all(query)]
+
+
+_RECORDING_FIELDS = frozenset(f.name for f in fields(Recording))
+
+
+def _recording(row: RecordingRow) -> Recording:
+    values = {name: getattr(row, name) for name in _RECORDING_FIELDS}
+    if row.when_text is None:  # stored before the store kept the phrase apart
+        values["when_text"] = stored_when_text(row.source, row.raw_text)
+    return Recording(**values)
+
+
+def _event(row: CallbackRow) -> StoredEvent:
+    return StoredEvent(**{f.name: getattr(row, f.name) for f in fields(StoredEvent)})
+
+
+def _audit(row: AuditRow) -> AuditEntry:
+    return AuditEntry(**{f.name: getattr(row, f.name) for f in fields(AuditEntry)})
 
 
 def _checked(key: str, value: Any) -> Any:

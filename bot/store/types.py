@@ -1,5 +1,5 @@
-"""The store's value types: recording states, audit actions, and column types that behave the
-same on SQLite and PostgreSQL.
+"""The store's column types, which behave the same on SQLite and PostgreSQL (the recording
+states and audit actions they hold are bot.recording.model's enums).
 
 SQLite has no time zones: it keeps whatever wall-clock text it is given and hands back naive
 datetimes. ``UTCDateTime`` therefore stores every instant as UTC and always returns an aware UTC
@@ -16,24 +16,7 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-
-class State(enum.StrEnum):
-    """accepted → created | failed | unknown → stopped | cancelled (see the issue's life cycle)."""
-
-    ACCEPTED = "accepted"  # persisted, Tencent not yet (or not knowingly) called
-    CREATED = "created"  # Tencent returned a TaskId
-    FAILED = "failed"  # Tencent said no; no task exists
-    UNKNOWN = "unknown"  # no readable answer; a task may or may not exist
-    STOPPED = "stopped"
-    CANCELLED = "cancelled"
-
-
-class AuditAction(enum.StrEnum):
-    CREATE = "create"
-    STOP = "stop"
-    CANCEL = "cancel"
-    DENIED = "denied"
-    RECONCILE = "reconcile"
+from bot.recording.model import AuditAction, State
 
 
 def aware_utc(value: datetime, what: str = "datetime") -> datetime:

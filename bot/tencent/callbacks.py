@@ -7,6 +7,8 @@ notification is void, and ``sign = md5(CallbackKey + t)``. The sign does not cov
 so the endpoint also refuses an expired ``t`` and deduplicates on the event's own identity.
 
 Pure: no I/O, no clock of its own (``now`` is passed in), nothing about Slack or the store.
+What an event is to the bot (``CallbackEvent``) is defined by the use cases, in
+bot.recording.events; this module reads Tencent's format into it.
 """
 
 from __future__ import annotations
@@ -15,19 +17,22 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from bot.recording.events import (
+    BREAK,
+    PUSH,
+    RECORD_FILE,
+    RECORD_STATUS,
+    CallbackEvent,
+    RecordFile,
+    RecordStatus,
+    StreamChange,
+)
+
 #: Where the bot serves the callbacks (in HTTP mode on PORT, in Socket Mode on CALLBACK_PORT).
 CALLBACK_PATH: Final = "/tencent/callback"
-
-PUSH: Final = 1  # 推流: the stream started
-BREAK: Final = 0  # 断流: the stream stopped
-RECORD_FILE: Final = 100  # a recording file is ready
-RECORD_STATUS: Final = 332  # recording started / failed / paused / resumed / errored / ended
-
-HANDLED_TYPES: Final = frozenset({PUSH, BREAK, RECORD_FILE, RECORD_STATUS})
 
 #: The largest body accepted; real events are well under 4 KiB.
 MAX_BODY_BYTES: Final = 64 * 1024
@@ -40,12 +45,6 @@ _LIMITS: Final = {"stream": 256, "domain": 256, "app": 128, "task_id": 128, "tex
 
 # Unix times the bot can represent: after 1970 and before 2242.
 _MAX_TIME = 2**33
-
-RECORD_EVENTS: Final = frozenset({
-    "record_start_succeeded", "record_start_failed", "record_paused", "record_resumed",
-    "record_error", "record_ended",
-})
-
 
 class CallbackRejected(Exception):
     """The request cannot be accepted: ``status`` is 400 (unreadable) or 401 (not from Tencent,
@@ -91,56 +90,6 @@ def verify_sign(key: str, payload: Mapping[str, Any], now: float) -> int:
 # --------------------------------------------------------------------------------------------
 # The payloads
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StreamChange:
-    """Push (event_type 1) or break (0) of one push session."""
-
-    sequence: str | None  # shared by the push and the break of one session
-    push_duration_ms: int | None  # break only
-    errcode: int | None
-    errmsg: str
-
-
-@dataclass(frozen=True)
-class RecordFile:
-    """One recording file (event_type 100); a task can make several."""
-
-    file_id: str | None
-    file_format: str
-    video_url: str
-    start: datetime | None
-    end: datetime | None
-    duration_s: int | None
-    file_size: int | None  # bytes
-
-
-@dataclass(frozen=True)
-class RecordStatus:
-    """A change in a recording's state (event_type 332)."""
-
-    record_event: str
-    session_id: str | None  # the recording task, per the docs (unverified)
-    seq: str | None
-
-
-@dataclass(frozen=True)
-class CallbackEvent:
-    """One event as the bot keeps it: who it is about, and what happened."""
-
-    event_type: int
-    dedupe_key: str
-    stream: str | None
-    domain: str | None
-    app: str | None
-    task_id: str | None
-    event_time: datetime | None
-    detail: StreamChange | RecordFile | RecordStatus | None  # None: a type the bot ignores
-
-    @property
-    def is_push(self) -> bool:
-        return self.event_type == PUSH
 
 
 def read_body(body: bytes) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The bot's port to Tencent Live, over the SDK's async LiveClient.
+"""Tencent Live over the SDK's async LiveClient: the recording use cases' ``LiveApi`` port
+(bot.recording.ports), plus the callback configuration calls `recordbot callbacks setup` makes.
 
 Each failure is classified by what it means for the recording:
 - ``TencentRejected``: Tencent answered with an error code, so no task was created;
@@ -21,57 +22,21 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import models
 from tencentcloud.live.v20180801.live_client_async import LiveClient
 
+from bot.recording.ports import (
+    CreatedTask,
+    LiveApi,
+    LiveApiError,
+    OutcomeUnknown,
+    RecordTaskInfo,
+    RecordTaskSpec,
+    RecordTemplate,
+    TencentRejected,
+)
+
 log = logging.getLogger(__name__)
 
 # Codes the SDK itself raises when no usable answer came back from Tencent.
 _TRANSPORT_CODES = {"ClientNetworkError", "ServerNetworkError"}
-
-
-@dataclass(frozen=True)
-class RecordTaskSpec:
-    stream_name: str
-    domain_name: str
-    app_name: str
-    start_time: int  # Unix seconds
-    end_time: int
-    stream_type: int = 0  # 0 live push, 1 mixed stream
-    template_id: int | None = None
-
-
-@dataclass(frozen=True)
-class CreatedTask:
-    task_id: str
-    request_id: str
-
-
-@dataclass(frozen=True)
-class RecordTaskInfo:
-    """A task as DescribeRecordTask lists it (it has no status field; see `status_at`)."""
-
-    task_id: str
-    stream_name: str
-    domain_name: str
-    app_name: str
-    start_time: int
-    end_time: int
-    template_id: int
-    stopped: int  # Unix time StopRecordTask was called, 0 if never
-
-    def status_at(self, now: int) -> str:
-        if self.stopped:
-            return "stopped"
-        if now < self.start_time:
-            return "scheduled"
-        if now < self.end_time:
-            return "in window"
-        return "ended"
-
-
-@dataclass(frozen=True)
-class RecordTemplate:
-    template_id: int
-    name: str
-    formats: tuple[str, ...]  # the enabled ones, e.g. ("HLS", "MP4")
 
 
 @dataclass(frozen=True)
@@ -104,39 +69,8 @@ class CreatedTemplate:
     request_id: str
 
 
-class LiveApiError(Exception):
-    code: str
-    message: str
-    request_id: str | None
-
-    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.request_id = request_id
-
-
-class TencentRejected(LiveApiError):
-    """Tencent answered with an error: the operation did not happen."""
-
-
-class OutcomeUnknown(LiveApiError):
-    """No readable answer: the operation may or may not have happened."""
-
-
-class LiveApi(Protocol):
-    async def create_record_task(self, spec: RecordTaskSpec) -> CreatedTask: ...
-
-    async def describe_record_tasks(
-        self, start_time: int, end_time: int, stream_name: str | None = None,
-        domain_name: str | None = None, app_name: str | None = None,
-    ) -> list[RecordTaskInfo]: ...
-
-    async def stop_record_task(self, task_id: str) -> str: ...
-
-    async def delete_record_task(self, task_id: str) -> str: ...
-
-    async def describe_record_templates(self) -> list[RecordTemplate]: ...
+class ConfigurableLiveApi(LiveApi, Protocol):
+    """The port, plus the callback configuration APIs (`recordbot callbacks setup`)."""
 
     async def create_callback_template(self, spec: CallbackTemplateSpec) -> CreatedTemplate: ...
 
@@ -146,6 +80,13 @@ class LiveApi(Protocol):
     async def describe_callback_templates(self) -> list[CallbackTemplate]: ...
 
     async def close(self) -> None: ...
+
+
+__all__ = [
+    "CallbackTemplate", "CallbackTemplateSpec", "ConfigurableLiveApi", "CreatedTask",
+    "CreatedTemplate", "LiveApi", "LiveApiError", "OutcomeUnknown", "RecordTaskInfo",
+    "RecordTaskSpec", "RecordTemplate", "TencentLiveApi", "TencentRejected",
+]
 
 
 def _short(text: object, limit: int = 300) -> str:

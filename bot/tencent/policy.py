@@ -33,12 +33,13 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from redis.exceptions import RedisError
 
+from bot.recording.ports import TASK_GONE_CODES
 from bot.tencent.live_api import (
     CallbackTemplate,
     CallbackTemplateSpec,
+    ConfigurableLiveApi,
     CreatedTask,
     CreatedTemplate,
-    LiveApi,
     LiveApiError,
     OutcomeUnknown,
     RecordTaskInfo,
@@ -296,8 +297,8 @@ def is_retryable_config_call(err: LiveApiError) -> bool:
 
 
 def is_task_gone(code: str) -> bool:
-    """Codes meaning "no such task": the emulator's and Tencent's spellings alike."""
-    return "TaskNotExist" in code or code.startswith("ResourceNotFound.Task")
+    """Whether Tencent's code means "there is no task with that TaskId"."""
+    return code in TASK_GONE_CODES
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,7 +343,8 @@ class GuardedLiveApi:
     When the attempts run out, the last error is raised unchanged.
     """
 
-    def __init__(self, inner: LiveApi, limit: SharedRateLimit, retry: RetryPolicy) -> None:
+    def __init__(self, inner: ConfigurableLiveApi, limit: SharedRateLimit,
+                 retry: RetryPolicy) -> None:
         self._inner = inner
         self._limit = limit
         self._retry = retry

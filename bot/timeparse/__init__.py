@@ -36,10 +36,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .durations import format_duration
 from .errors import TimeParseError
 from .window import RecordingWindow, parse_window
+from .zones import zone_tzinfo
 
-__all__ = ["RecordingWindow", "TimeParseError", "parse_window", "warm_up"]
+__all__ = ["RecordingWindow", "TimeParseError", "format_duration", "parse_window", "warm_up",
+           "zone_tzinfo"]
 
 _WARM_UP_PHRASES = (
     "tomorrow 8pm to 10pm",

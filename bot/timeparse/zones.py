@@ -65,6 +65,22 @@ def fixed(minutes: int) -> Zone:
     return Zone(timezone(timedelta(minutes=minutes)), f"UTC{sign}{hh:02d}:{mm:02d}")
 
 
+_FIXED_NAME = re.compile(r"^UTC([+-])(\d{2}):(\d{2})$")
+
+
+def zone_tzinfo(name: str) -> tzinfo:
+    """The zone a window's ``zone`` names (an IANA key, or "UTC+08:00" as ``fixed`` names a
+    fixed offset); ValueError for anything else."""
+    m = _FIXED_NAME.match(name)
+    if m:
+        minutes = int(m.group(2)) * 60 + int(m.group(3))
+        return timezone(timedelta(minutes=minutes if m.group(1) == "+" else -minutes))
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a zone the time parser names") from None
+
+
 def offset_minutes(sign: str, hours: str, minutes: str | None) -> int:
     """Minutes east of UTC for "+8", "+0530", "-05:00"; ValueError if out of range."""
     h = int(hours)

@@ -22,7 +22,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.store import Recording, RecordingStore, State
+from bot.recording.model import NewRecording
+from bot.store import RecordingStore
 
 POSTGRES_URL = os.environ.get(
     "RECORDBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -105,7 +106,7 @@ async def store(db: Database) -> RecordingStore:
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def recording(**overrides: Any) -> Recording:
+def recording(**overrides: Any) -> NewRecording:
     """A plausible recording; ``overrides`` change any field."""
     fields: dict[str, Any] = {
         "team_id": "T1",
@@ -119,7 +120,6 @@ def recording(**overrides: Any) -> Recording:
         "stream_name": "livetest",
         "domain_name": "push.example.com",
         "app_name": "live",
-        "state": State.ACCEPTED,
     }
     fields.update(overrides)
-    return Recording(**fields)
+    return NewRecording(**fields)

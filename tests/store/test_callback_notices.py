@@ -9,17 +9,18 @@ from typing import Any
 from alembic import command
 from sqlalchemy import text
 
-from bot.recording.notices import (
-    CallbackNotices,
+from bot.recording.callbacks import CallbackNotices
+from bot.recording.events import (
     FileReady,
     NotLiveYet,
     RecordingTrouble,
     StreamLive,
     StreamStopped,
 )
-from bot.store import RecordingStore, State
+from bot.recording.model import State
+from bot.store import RecordingStore
 from bot.store.migrations import alembic_config
-from bot.tencent.callbacks import parse_event
+from bot.tencent.callbacks import canonical_json, parse_event, stored_payload
 from tests.store.conftest import Database, recording
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, 400_000, tzinfo=UTC)  # a window opening mid-second
@@ -54,12 +55,16 @@ async def scheduled(store: RecordingStore, **fields: Any):
     return await store.add(recording(**values))
 
 
+def notices_at(store: RecordingStore, clock: Clock, grace: timedelta) -> CallbackNotices:
+    return CallbackNotices(store, clock, grace, parse_event)
+
+
 async def receive(notices: CallbackNotices, payload: dict[str, Any]) -> int | None:
-    return await notices.receive(parse_event(payload), payload)
+    return await notices.receive(parse_event(payload), canonical_json(stored_payload(payload)))
 
 
 async def test_a_redelivery_is_recognised_and_kept_once(store: RecordingStore) -> None:
-    notices = CallbackNotices(store, Clock(T0), GRACE)
+    notices = notices_at(store, Clock(T0), GRACE)
     first = await receive(notices, {**file("TASK-1"), "t": 1, "sign": "a"})
     again = await receive(notices, {**file("TASK-1"), "t": 2, "sign": "b"})
     assert first is not None and again is None
@@ -69,7 +74,7 @@ async def test_a_redelivery_is_recognised_and_kept_once(store: RecordingStore) -
 
 async def test_a_file_goes_to_its_task_and_is_handled_once(store: RecordingStore) -> None:
     rec = await scheduled(store, state=State.STOPPED)  # a stopped recording has files too
-    notices = CallbackNotices(store, Clock(T0 + timedelta(hours=2)), GRACE)
+    notices = notices_at(store, Clock(T0 + timedelta(hours=2)), GRACE)
     cid = await receive(notices, file("TASK-1"))
     assert cid is not None
     decision = await notices.decide(cid)
@@ -82,7 +87,7 @@ async def test_a_file_goes_to_its_task_and_is_handled_once(store: RecordingStore
 
 
 async def test_a_file_for_an_unknown_task_is_kept_with_the_reason(store: RecordingStore) -> None:
-    notices = CallbackNotices(store, Clock(T0), GRACE)
+    notices = notices_at(store, Clock(T0), GRACE)
     cid = await receive(notices, file("NOT-OURS"))
     assert cid is not None
     decision = await notices.decide(cid)
@@ -99,7 +104,7 @@ async def test_push_and_break_go_to_windows_holding_them(store: RecordingStore) 
                     end_time=T0 + timedelta(hours=4))
     await scheduled(store, task_id="OTHER", stream_name="other")
     await scheduled(store, task_id="GONE", state=State.CANCELLED)
-    notices = CallbackNotices(store, Clock(T0), GRACE)
+    notices = notices_at(store, Clock(T0), GRACE)
     # Tencent's event time is whole seconds: 12:00:00 is inside a window opening 12:00:00.4.
     cid = await receive(notices, push(at=T0.replace(microsecond=0)))
     assert cid is not None
@@ -119,7 +124,7 @@ async def test_push_and_break_go_to_windows_holding_them(store: RecordingStore) 
 
 async def test_status_events_speak_only_of_trouble(store: RecordingStore) -> None:
     rec = await scheduled(store)
-    notices = CallbackNotices(store, Clock(T0), GRACE)
+    notices = notices_at(store, Clock(T0), GRACE)
     said = {}
     for seq, record_event in enumerate(("record_start_succeeded", "record_paused",
                                         "record_resumed", "record_ended",
@@ -141,7 +146,7 @@ async def test_status_events_speak_only_of_trouble(store: RecordingStore) -> Non
 async def test_the_live_check_waits_for_the_grace_and_tells_once(store: RecordingStore) -> None:
     rec = await scheduled(store)
     clock = Clock(T0 + GRACE - timedelta(seconds=1))
-    notices = CallbackNotices(store, clock, GRACE)
+    notices = notices_at(store, clock, GRACE)
     assert await notices.live_checks() == []  # still within the grace
     clock.now = T0 + GRACE
     [delivery] = await notices.live_checks()
@@ -158,7 +163,7 @@ async def test_the_live_check_and_what_came_before(store: RecordingStore) -> Non
     broke_before = await scheduled(store, stream_name="gone")
     broke_inside = await scheduled(store, stream_name="flaky")
     closed = await scheduled(store, stream_name="closed", end_time=T0 + timedelta(minutes=1))
-    notices = CallbackNotices(store, Clock(T0), GRACE)
+    notices = notices_at(store, Clock(T0), GRACE)
     for payload in (
         push("intime", "a", at=T0 + timedelta(seconds=30)),
         push("early", "b", at=T0 - timedelta(minutes=5)),
@@ -185,8 +190,8 @@ async def test_the_live_check_and_what_came_before(store: RecordingStore) -> Non
 
 async def test_the_live_check_is_claimed_by_one_process(store: RecordingStore) -> None:
     await scheduled(store)
-    first = CallbackNotices(store, Clock(T0 + GRACE), GRACE)
-    second = CallbackNotices(store, Clock(T0 + GRACE), GRACE)
+    first = notices_at(store, Clock(T0 + GRACE), GRACE)
+    second = notices_at(store, Clock(T0 + GRACE), GRACE)
     rec = (await store.due_live_checks(T0 + GRACE, GRACE))[0]
     assert await store.claim_live_check(rec.id, T0 + GRACE)
     assert not await store.claim_live_check(rec.id, T0 + GRACE)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from bot.store import Recording, RecordingStore, State
+from bot.recording.model import State
+from bot.store import RecordingStore
 from tests.store.conftest import T0, recording
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -61,7 +62,7 @@ def test_a_naive_datetime_is_refused_when_the_row_is_built() -> None:
     with pytest.raises(ValueError, match="naive"):
         recording(start_time=NAIVE)
     with pytest.raises(ValueError, match="naive"):
-        Recording(end_time=NAIVE)
+        recording(end_time=NAIVE)
 
 
 async def test_a_naive_datetime_is_refused_by_every_write_and_query(

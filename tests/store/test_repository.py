@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.store import Audit, AuditAction, RecordingStore, State
+from bot.recording.model import AuditAction, AuditEntry, State
+from bot.store import RecordingStore
 from tests.store.conftest import T0, recording
 
 HOUR = timedelta(hours=1)
@@ -30,9 +31,7 @@ async def test_add_then_get_and_all(store: RecordingStore) -> None:
 async def test_state_and_stream_type_have_defaults_and_text_states_are_accepted(
     store: RecordingStore,
 ) -> None:
-    unset = recording()
-    del unset.state  # a new request, state not given
-    unset = await store.add(unset)
+    unset = await store.add(recording())  # a new request, state not given
     as_text = await store.add(recording(state="unknown"))
 
     loaded = await store.get(unset.id)
@@ -160,7 +159,7 @@ async def test_audit_rows(store: RecordingStore) -> None:
         (AuditAction.CREATE, "U1", "livetest 20:00–22:00"),
         (AuditAction.RECONCILE, None, "created on Tencent"),
     ]
-    assert all(isinstance(a, Audit) and a.recording_id == row.id for a in trail)
+    assert all(isinstance(a, AuditEntry) and a.recording_id == row.id for a in trail)
     assert trail[0].at <= trail[1].at and trail[0].at.utcoffset() == timedelta(0)
 
     everything = await store.audit()

@@ -1,15 +1,27 @@
-"""Listeners grouped by Slack surface; each module has one ``register``."""
+"""Listeners grouped by Slack surface, as plain module-level functions: each takes what Bolt
+injects plus ``services`` (bot.slack.answers.Services), so it can be imported and called alone."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from slack_bolt.async_app import AsyncApp
 
-from bot.runtime import Runtime
-from bot.slack.deps import SlackDeps
+from bot.slack.answers import Services
+from bot.slack.blocks.values import (
+    CANCEL_ACTION,
+    FORM_CALLBACK_ID,
+    LIST_MORE_ACTION,
+    OVERLAP_CONFIRM_ACTION,
+    STOP_ACTION,
+)
 from bot.slack.listeners import actions, commands, views
 
 
-def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
-    commands.register(app, rt, deps)
-    views.register(app, rt, deps)
-    actions.register(app, rt, deps)
+def register(app: AsyncApp, services: Services) -> None:
+    app.command("/record")(partial(commands.record, services=services))
+    app.view(FORM_CALLBACK_ID)(partial(views.submit, services=services))
+    app.action(STOP_ACTION)(partial(actions.stop, services=services))
+    app.action(CANCEL_ACTION)(partial(actions.cancel, services=services))
+    app.action(LIST_MORE_ACTION)(partial(actions.next_page, services=services))
+    app.action(OVERLAP_CONFIRM_ACTION)(partial(actions.schedule_anyway, services=services))

@@ -1,11 +1,12 @@
-"""`/record`: help, the form, or schedule inline. Ack first; the slow part runs after."""
+"""`/record`: help, the form, list, stop, cancel, or schedule inline. Ack first; the slow part
+runs after (bot.slack.answers)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -18,78 +19,84 @@ from bot.recording.command import (
     StopTask,
     parse_command,
 )
-from bot.recording.service import RecordRequest
-from bot.runtime import Runtime
-from bot.slack.blocks import code, help_message, record_form
-from bot.slack.deps import SlackDeps
-from bot.slack.flow import allowed, list_for_user, manage_from_slack, schedule_from_slack
+from bot.recording.model import RecordRequest, Source, StreamType, Verb
+from bot.slack.answers import (
+    Services,
+    list_and_answer,
+    manage_and_answer,
+    schedule_and_answer,
+)
+from bot.slack.blocks.form import record_form
+from bot.slack.blocks.help import help_message
+from bot.slack.blocks.problems import refusal_message
+from bot.slack.blocks.text import code
+from bot.slack.context import Actor
 
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
-    settings = rt.settings
+async def record(ack: AsyncAck, body: dict, client: AsyncWebClient, respond: AsyncRespond,
+                 services: Services) -> None:
+    command = parse_command(body.get("text", ""))
+    if isinstance(command, ShowHelp):
+        await ack(**help_message(command.reason, services.push_domains, services.app_name))
+        return
+    actor = Actor.of_command(body)
+    if isinstance(command, OpenForm):
+        await ack()
+        await open_form(services, client, actor, body.get("trigger_id", ""), respond)
+        return
+    if isinstance(command, ListRecordings):
+        await ack(text=":mag: Looking up recordings…")
+        services.spawn(list_and_answer(services, actor, command.stream, 0, respond), "list")
+        return
+    if isinstance(command, (StopTask, CancelTask)):
+        verb = Verb.STOP if isinstance(command, StopTask) else Verb.CANCEL
+        await ack(text=f":hourglass_flowing_sand: Asking Tencent to {verb} "
+                       f"{code(command.task_id)}…")
+        services.spawn(manage_and_answer(services, client, verb, actor, respond,
+                                         task_id=command.task_id), str(verb))
+        return
+    assert isinstance(command, Schedule)
+    await ack(text=f":hourglass_flowing_sand: Scheduling {code(command.stream)}…")
+    request = RecordRequest(
+        team_id=actor.team_id,
+        channel_id=actor.channel_id,
+        user_id=actor.user_id,
+        stream=command.stream,
+        when_text=command.when_text,
+        domain=command.domain or services.default_push_domain,
+        app=command.app or services.app_name,
+        template_id=command.template_id,
+        stream_type=StreamType.MIXED if command.mixed else StreamType.LIVE_PUSH,
+        raw_text=body.get("text", ""),
+        source=Source.COMMAND,
+    )
+    services.spawn(schedule_and_answer(services, client, request, respond), "schedule")
 
-    @app.command("/record")
-    async def record(ack: AsyncAck, body: dict, client: AsyncWebClient,
-                     respond: AsyncRespond) -> None:
-        command = parse_command(body.get("text", ""))
-        if isinstance(command, ShowHelp):
-            await ack(**help_message(command.reason, settings.push_domains, settings.app_name))
-            return
-        user_id, channel_id, team_id = body["user_id"], body["channel_id"], body.get("team_id", "")
-        if isinstance(command, OpenForm):
-            await ack()
-            # The trigger expires 3 s after the command: look access and templates up together.
-            access, templates = await asyncio.gather(
-                allowed(rt, deps, team_id, user_id, channel_id, "open the form", respond),
-                rt.templates.get(wait=1.0),
-            )
-            if not access:
-                return
-            form = record_form(body["channel_id"], settings.push_domains, settings.app_name,
-                               templates)
-            try:
-                await client.views_open(trigger_id=body["trigger_id"], view=form)
-            except SlackApiError as e:
-                log.warning("views.open failed: %s", e.response.get("error"))
-                await respond(
-                    response_type="ephemeral",
-                    text="I could not open the form (Slack said "
-                    f"`{e.response.get('error')}`). Try `/record` again, or type the request "
-                    "inline: `/record livetest tomorrow 8pm to 10pm`.",
-                )
-                return
-            # Look the zone up now so the form's submission can be checked without waiting.
-            rt.work.spawn(deps.zones.zone_for(user_id), name="zone-prefetch")
-            return
 
-        if isinstance(command, ListRecordings):
-            await ack(text=":mag: Looking up recordings…")
-            rt.work.spawn(list_for_user(rt, deps, team_id, user_id, channel_id, command.stream,
-                                        0, respond), name="list")
-            return
-        if isinstance(command, (StopTask, CancelTask)):
-            verb = "stop" if isinstance(command, StopTask) else "cancel"
-            await ack(text=f":hourglass_flowing_sand: Asking Tencent to {verb} "
-                           f"{code(command.task_id)}…")
-            rt.work.spawn(manage_from_slack(rt, deps, client, verb, team_id, user_id, channel_id,
-                                            respond, task_id=command.task_id), name=verb)
-            return
-
-        assert isinstance(command, Schedule)
-        await ack(text=f":hourglass_flowing_sand: Scheduling {code(command.stream)}…")
-        request = RecordRequest(
-            team_id=team_id,
-            channel_id=channel_id,
-            user_id=user_id,
-            stream=command.stream,
-            when_text=command.when_text,
-            domain=command.domain or settings.default_push_domain,
-            app=command.app or settings.app_name,
-            template_id=command.template_id,
-            stream_type=1 if command.mixed else 0,
-            raw_text=body.get("text", ""),
-            source="command",
+async def open_form(services: Services, client: AsyncWebClient, actor: Actor, trigger_id: str,
+                    respond: AsyncRespond) -> None:
+    # The trigger expires 3 s after the command: look access and templates up together.
+    refusal, templates = await asyncio.gather(
+        services.gate.refusal(actor.team_id, actor.user_id, actor.channel_id, "open the form"),
+        services.templates.get(wait=1.0),
+    )
+    if refusal is not None:
+        await respond(response_type="ephemeral", replace_original=False,
+                      **refusal_message(refusal))
+        return
+    form = record_form(actor.channel_id, services.push_domains, services.app_name, templates)
+    try:
+        await client.views_open(trigger_id=trigger_id, view=form)
+    except SlackApiError as e:
+        log.warning("views.open failed: %s", e.response.get("error"))
+        await respond(
+            response_type="ephemeral",
+            text="I could not open the form (Slack said "
+            f"`{e.response.get('error')}`). Try `/record` again, or type the request "
+            "inline: `/record livetest tomorrow 8pm to 10pm`.",
         )
-        rt.work.spawn(schedule_from_slack(rt, deps, client, request, respond), name="schedule")
+        return
+    # Look the zone up now so the form's submission can be checked without waiting.
+    services.spawn(services.directory.zone_of(actor.user_id), "zone-prefetch")

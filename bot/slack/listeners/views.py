@@ -6,18 +6,23 @@ from __future__ import annotations
 import json
 import logging
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.recording.service import PlanError, RecordRequest
-from bot.runtime import Runtime
-from bot.slack.blocks import FORM_CALLBACK_ID
-from bot.slack.deps import SlackDeps
-from bot.slack.flow import plan_form, schedule_from_slack
+from bot.recording.model import RecordRequest, Source, StreamType
+from bot.recording.plan import Field, PlanError, Problem
+from bot.slack.answers import Services, schedule_and_answer
+from bot.slack.blocks.problems import plan_problem_text
+from bot.slack.context import Actor
 
 log = logging.getLogger(__name__)
 
-MAX_ERROR = 300
+MAX_ERROR = 300  # Slack shows at most this much under a field
+
+# A form submission is answered in its ack (field errors), within Slack's 3 s: bound the
+# lookups that may go to Slack.
+ZONE_LOOKUP_BUDGET = 1.5
+ACCESS_CHECK_BUDGET = 1.0  # usergroups.users.list, when not cached
 
 
 def _value(values: dict, block_id: str) -> str:
@@ -35,42 +40,42 @@ def read_form(view: dict, body: dict) -> RecordRequest:
     template_id = None
     if template_raw and template_raw != "default":
         if not template_raw.isdigit():
-            raise PlanError("template", "The template id is a number from the CSS console, "
-                                        "e.g. 12345 — or leave it empty for the default.")
+            raise PlanError(Field.TEMPLATE, Problem.TEMPLATE_NOT_A_NUMBER, template_raw)
         template_id = int(template_raw)
     when = _value(values, "when")
+    actor = Actor.of_interaction(body, channel_id=meta.get("channel_id", ""))
     return RecordRequest(
-        team_id=(body.get("team") or {}).get("id", ""),
-        channel_id=meta.get("channel_id", ""),
-        user_id=body["user"]["id"],
+        team_id=actor.team_id,
+        channel_id=actor.channel_id,
+        user_id=actor.user_id,
         stream=_value(values, "stream"),
         when_text=when,
         domain=_value(values, "domain"),
         app=_value(values, "app") or "live",
         template_id=template_id,
-        stream_type=1 if _value(values, "stream_type") == "1" else 0,
+        stream_type=StreamType.MIXED if _value(values, "stream_type") == "1"
+        else StreamType.LIVE_PUSH,
         raw_text=when,
-        source="modal",
+        source=Source.MODAL,
     )
 
 
-def register(app: AsyncApp, rt: Runtime, deps: SlackDeps) -> None:
-    @app.view(FORM_CALLBACK_ID)
-    async def submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient) -> None:
-        try:
-            request = read_form(view, body)
-            plan = await plan_form(rt, deps, request)
-        except PlanError as e:
-            await ack(response_action="errors", errors={e.field: e.message[:MAX_ERROR]})
-            return
-        await ack()
+async def submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
+                 services: Services) -> None:
+    try:
+        request = read_form(view, body)
+        plan = await services.schedule.check(request, access_budget=ACCESS_CHECK_BUDGET,
+                                             zone_budget=ZONE_LOOKUP_BUDGET)
+    except PlanError as e:
+        await ack(response_action="errors",
+                  errors={e.field.value: plan_problem_text(e)[:MAX_ERROR]})
+        return
+    await ack()
 
-        async def tell_user(**msg: object) -> None:
-            # No response_url for a form: a direct message from the bot reaches the user.
-            msg.pop("response_type", None)
-            msg.pop("replace_original", None)
-            await client.chat_postMessage(channel=request.user_id, **msg)
+    async def tell_user(**msg: object) -> None:
+        # No response_url for a form: a direct message from the bot reaches the user.
+        msg.pop("response_type", None)
+        msg.pop("replace_original", None)
+        await client.chat_postMessage(channel=request.user_id, **msg)
 
-        work = schedule_from_slack(rt, deps, client, request, tell_user, plan)
-        rt.work.spawn(work, name="schedule")
-
+    services.spawn(schedule_and_answer(services, client, request, tell_user, plan), "schedule")

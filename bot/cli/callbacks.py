@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
+from bot.recording.rules import is_app_name, is_push_domain
 from bot.tencent.callbacks import CALLBACK_PATH
 from bot.tencent.live_api import (
     CallbackTemplateSpec,
@@ -28,8 +29,6 @@ from bot.tencent.live_api import (
 )
 
 _TEMPLATE_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9_-]+")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-_APP = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -84,10 +83,10 @@ def make_plan(settings: Settings, url: str, domains: Sequence[str] | None, app: 
                          "(at most 255 bytes).")
     chosen = tuple(dict.fromkeys(domains or settings.push_domains))
     for domain in chosen:
-        if not _DOMAIN.match(domain):
+        if not is_push_domain(domain):
             raise SetupError(f"--domain {domain!r} is not a domain name.")
     app = app or settings.app_name
-    if not _APP.match(app):
+    if not is_app_name(app):
         raise SetupError("--app may use letters, digits, _ and - (1–64 characters).")
     spec = CallbackTemplateSpec(
         name=name, callback_key=settings.callback_key, stream_begin_url=url,

@@ -15,14 +15,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.callback_web import callback_route
+from bot.http.callbacks import callback_route
 from bot.runtime import Runtime
-from bot.slack.app import build_app, start_background
-from bot.slack.callbacks import deliver_callback, start_callback_work
+from bot.slack.app import build_app
 
 
 def create_web_app(rt: Runtime) -> Starlette:
-    bolt_app = build_app(rt)
+    settings = rt.settings
+    bolt_app = build_app(rt.slack, settings.slack_signing_secret, settings.socket_mode,
+                         rt.services())
     handler = AsyncSlackRequestHandler(bolt_app)
 
     async def slack_events(request: Request) -> Response:
@@ -32,15 +33,10 @@ def create_web_app(rt: Runtime) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"ready": rt.ready}, status_code=200 if rt.ready else 503)
 
-    def on_callback(callback_id: int) -> None:
-        rt.work.spawn(deliver_callback(rt, bolt_app.client, callback_id),
-                      name=f"callback-{callback_id}")
-
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await rt.start()
-        start_background(rt, bolt_app)
-        start_callback_work(rt, bolt_app.client)
+        rt.start_background()
         try:
             yield
         finally:
@@ -50,7 +46,7 @@ def create_web_app(rt: Runtime) -> Starlette:
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            callback_route(rt, on_callback),
+            callback_route(rt, rt.on_callback),
         ],
         lifespan=lifespan,
     )

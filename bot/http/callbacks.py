@@ -12,8 +12,9 @@ Answers:
 * 500: the store failed, so Tencent should try again;
 * 503: ``TENCENT_CALLBACK_KEY`` is not set ("callbacks not configured"), or the bot is starting.
 
-In HTTP mode the route is part of the bot's app (bot.web); in Socket Mode, with
-``CALLBACK_PORT``, ``serve_callbacks`` runs a listener with just this route and /healthz.
+In HTTP mode the route is part of the bot's app (bot.http.app); in Socket Mode, with
+``CALLBACK_PORT``, ``CallbackServer`` runs a listener with just this route and /healthz. What an
+event means is the use case's (bot.recording.callbacks); this only takes it in.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from bot.tencent.callbacks import (
     CALLBACK_PATH,
     MAX_BODY_BYTES,
     CallbackRejected,
+    canonical_json,
     parse_event,
     read_body,
+    stored_payload,
     verify_sign,
 )
 
@@ -81,7 +84,8 @@ def callback_route(rt: Runtime, on_new: OnNew, clock: Callable[[], float] = time
         except ClientDisconnect:
             return Response(status_code=400)
         try:
-            callback_id = await rt.notices.receive(event, payload)
+            callback_id = await rt.callbacks.receive(event,
+                                                     canonical_json(stored_payload(payload)))
         except Exception:
             log.exception("could not keep a Tencent callback (%s); Tencent will retry",
                           event.dedupe_key)
@@ -153,3 +157,23 @@ class CallbackServer:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._sock.close()
+
+
+async def callback_listener(rt: Runtime) -> CallbackServer | None:
+    """Socket Mode: the HTTP listener on CALLBACK_PORT, started; None when it is not set.
+
+    Raises OSError when the port cannot be bound.
+    """
+    settings = rt.settings
+    if not settings.callback_port:
+        if settings.callback_key:
+            log.warning("TENCENT_CALLBACK_KEY is set but CALLBACK_PORT is not: in Socket Mode "
+                        "the bot receives Tencent's callbacks only on CALLBACK_PORT, so none "
+                        "are handled")
+        return None
+    if not settings.callback_key:
+        log.warning("CALLBACK_PORT is set but TENCENT_CALLBACK_KEY is not: /tencent/callback "
+                    "answers 503 until it is")
+    server = CallbackServer(rt, rt.on_callback, settings.host, settings.callback_port)
+    await server.start()
+    return server

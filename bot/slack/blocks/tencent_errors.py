@@ -1,4 +1,5 @@
-"""One catalogue of Tencent error codes: what each means for the person who asked, and what to do.
+"""One catalogue of Tencent error codes, in words for the person who asked: what each means, and
+what to do. (Words are the Slack layer's: the use cases pass the code on as data.)
 
 Every code listed on the CreateRecordTask API page has an entry, plus the common codes a call can
 meet (authentication, rate limits, parameters) and the SDK's own transport codes. Lookup falls

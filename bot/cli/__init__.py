@@ -5,76 +5,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
-import signal
 import sys
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, load_settings
 from bot.logging_setup import configure_logging
 
 log = logging.getLogger("recordbot")
-
-
-def _serve_http(settings: Settings) -> None:
-    import uvicorn
-
-    from bot.runtime import build_runtime
-    from bot.web import create_web_app
-
-    app = create_web_app(build_runtime(settings))
-    config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_config=None, lifespan="on",
-        access_log=False, timeout_graceful_shutdown=30,
-    )
-    log.info("HTTP mode: Slack requests at http://%s:%d/slack/events", settings.host,
-             settings.port)
-    uvicorn.Server(config).run()
-
-
-async def _serve_socket_mode(settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    from bot.runtime import build_runtime
-    from bot.slack.app import build_app, start_background
-    from bot.slack.callbacks import callback_listener, start_callback_work
-
-    rt = build_runtime(settings)
-    await rt.start()
-    bolt_app = build_app(rt)
-    try:
-        callbacks = await callback_listener(rt, bolt_app.client)
-    except OSError as e:
-        log.error("cannot listen for Tencent's callbacks on %s:%s (%s)", settings.host,
-                  settings.callback_port, e.strerror or e)
-        await rt.close()
-        raise SystemExit(2) from None
-    start_background(rt, bolt_app)
-    if callbacks is not None:
-        start_callback_work(rt, bolt_app.client)
-    handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await handler.connect_async()
-        log.info("Socket Mode: connected to Slack")
-        await stop.wait()
-    finally:
-        log.info("stopping")
-        await handler.close_async()
-        if callbacks is not None:
-            await callbacks.stop()
-        await rt.close()
-
-
-def serve(settings: Settings) -> None:
-    if settings.socket_mode:
-        asyncio.run(_serve_socket_mode(settings))
-    else:
-        _serve_http(settings)
 
 
 def _add_shell_parser(sub: argparse._SubParsersAction) -> None:
@@ -194,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_parse(args.text, args.tz, args.now, sys.stdout, sys.stderr)
     if args.command == "callbacks":
-        from bot.callback_setup import run_setup
+        from bot.cli.callbacks import run_setup
 
         return run_setup(os.environ, args.url, args.domain, args.app, args.name, args.apply,
                          sys.stdout, sys.stderr)
@@ -206,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             print(e, file=sys.stderr)
             return 2
         configure_logging(settings.log_level, settings.secrets())
+        from bot.cli.serve import serve
+
         serve(settings)
         return 0
     parser.print_help()

@@ -1,4 +1,4 @@
-"""Block Kit for what Tencent's callbacks tell a recording's thread (see bot.recording.notices).
+"""Block Kit for what Tencent's callbacks tell a recording's thread (bot.recording.events).
 
 Every time is a ``<!date^…>`` token, so each reader sees it in their own zone; the fallback
 text shows it in the zone the recording was asked in. Text from Tencent is escaped.
@@ -7,23 +7,27 @@ text shows it in the zone the recording was asked in. Text from Tencent is escap
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.recording.notices import (
+from bot.recording.events import (
     FileReady,
     Notice,
     NotLiveYet,
     RecordingTrouble,
     StreamLive,
     StreamStopped,
+)
+from bot.recording.model import Recording
+from bot.slack.blocks.text import (
+    code,
+    escape,
     human_duration,
     human_size,
+    link,
+    message,
+    slack_date,
 )
-from bot.slack.blocks import code, escape, message, slack_date
-from bot.store import Recording
 
 
 def notice_message(rec: Recording, notice: Notice) -> dict:
@@ -99,23 +103,10 @@ def trouble_message(rec: Recording, notice: RecordingTrouble) -> dict:
     return _simple(text, f"Recording error for {rec.stream_name}")
 
 
-def link(url: str, limit: int = 150) -> str:
-    """A mrkdwn link to an http(s) URL (escaped as Slack asks); anything else as inert code."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(
-        c.isspace() for c in url
-    ):
-        return code(url, 500)
-    target = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E")
-    target = target.replace("|", "%7C")
-    label = escape(url, limit).replace("|", "¦")
-    return f"<{target}|{label}>"
-
-
 def _date(moment: datetime | None, rec: Recording) -> str:
     if moment is None:
         return "an unknown time"
-    return slack_date(moment.astimezone(ZoneInfo(rec.timezone)), rec.timezone)
+    return slack_date(moment, rec.timezone)
 
 
 def _simple(text: str, fallback: str, note: str | None = None) -> dict:

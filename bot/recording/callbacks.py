@@ -1,11 +1,12 @@
 """What Tencent's callbacks mean for the bot's recordings, and what to tell their threads.
 
-Slack-free. ``CallbackNotices.receive`` keeps an event (once, however often Tencent delivers
-it); ``decide`` works out which recordings it concerns and what to say to each; ``done``
-records that it was said. ``live_checks`` is the periodic "is the stream live?" look at
-recordings whose window started a grace period ago.
+``CallbackNotices.receive`` keeps an event (once, however often Tencent delivers it);
+``handle`` works out which recordings it concerns, tells each thread through the ``Notifier``
+port, and records that it did; ``live_checks`` is the periodic "is the stream live?" look at
+recordings whose window started a grace period ago. Slack-free: notices are data
+(bot.recording.events), the Slack layer words them.
 
-What is posted, and why:
+What is told, and why:
 
 * recording file (100): always, in the thread of the recording with that TaskId (any state: a
   stopped recording has files too). One message per file.
@@ -21,63 +22,30 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from bot.store import CallbackRecord, Recording, RecordingStore
-from bot.tencent.callbacks import (
+from bot.recording.events import (
     BREAK,
     PUSH,
     CallbackEvent,
+    FileReady,
+    Notice,
+    NotLiveYet,
     RecordFile,
+    RecordingTrouble,
     RecordStatus,
     StreamChange,
-    canonical_json,
-    parse_event,
-    stored_payload,
+    StreamLive,
+    StreamStopped,
 )
+from bot.recording.model import NewEvent, Recording
+from bot.recording.ports import Clock, EventReader, Notifier, Store
 
 log = logging.getLogger(__name__)
 
 #: 332 record_event values worth a message; the rest are kept quietly (see the module doc).
 LOUD_RECORD_EVENTS = frozenset({"record_start_failed", "record_error"})
-
-
-# ---- what to say ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileReady:
-    file: RecordFile
-
-
-@dataclass(frozen=True)
-class StreamLive:
-    at: datetime | None  # when Tencent saw the push
-    before_window: bool = False  # the push came before the window opened
-
-
-@dataclass(frozen=True)
-class StreamStopped:
-    at: datetime | None
-    pushed_for_ms: int | None  # push_duration
-    errcode: int | None
-    errmsg: str
-
-
-@dataclass(frozen=True)
-class RecordingTrouble:
-    record_event: str  # record_start_failed | record_error
-
-
-@dataclass(frozen=True)
-class NotLiveYet:
-    since: datetime  # the window's start
-
-
-Notice = FileReady | StreamLive | StreamStopped | RecordingTrouble | NotLiveYet
 
 
 @dataclass(frozen=True)
@@ -103,16 +71,18 @@ class Decision:
 
 
 class CallbackNotices:
-    def __init__(self, store: RecordingStore, clock: Callable[[], datetime],
-                 grace: timedelta) -> None:
+    def __init__(self, store: Store, clock: Clock, grace: timedelta,
+                 read_event: EventReader) -> None:
         self.store = store
         self.clock = clock
         self.grace = grace
+        self._read = read_event
 
-    async def receive(self, event: CallbackEvent, payload: Mapping[str, Any]) -> int | None:
-        """Keep one event; its id, or None when it is a redelivery of one already kept."""
+    async def receive(self, event: CallbackEvent, payload: str) -> int | None:
+        """Keep one event; its id, or None when it is a redelivery of one already kept.
+        ``payload`` is the JSON Tencent sent, as the adapter keeps it (without t and sign)."""
         now = self.clock()
-        row = await self.store.add_callback(CallbackRecord(
+        row = await self.store.add_callback(NewEvent(
             dedupe_key=event.dedupe_key,
             event_type=event.event_type,
             task_id=event.task_id,
@@ -121,16 +91,48 @@ class CallbackNotices:
             app_name=event.app,
             # Without Tencent's time, the time it arrived is the best guess of when it happened.
             event_time=event.event_time or now,
-            payload=canonical_json(stored_payload(payload)),
+            payload=payload,
             received_at=now,
         ))
         return None if row is None else row.id
+
+    async def handle(self, callback_id: int, notifier: Notifier) -> Decision:
+        """Act on one kept event: tell the threads it concerns, then record that it was
+        handled (once: a second call finds it handled and does nothing)."""
+        decision = await self.decide(callback_id)
+        if decision.already_handled:
+            return decision
+        for d in decision.deliveries:
+            await notifier.reply(d.recording, d.notice)
+        await self.done(callback_id, decision)
+        log.info("callback event %d: %s", callback_id, decision.outcome)
+        return decision
+
+    async def handle_unhandled(self, notifier: Notifier, started: datetime) -> int:
+        """At start: act on events kept before a stop but not yet acted on. Only those received
+        before ``started``: later ones are being handled as they arrive."""
+        rows = await self.store.unhandled_callbacks(received_before=started)
+        for row in rows:
+            try:
+                await self.handle(row.id, notifier)
+            except Exception:
+                log.exception("callback event %d could not be handled", row.id)
+        if rows:
+            log.info("handled %d callback event(s) left from before the start", len(rows))
+        return len(rows)
+
+    async def check_live(self, notifier: Notifier) -> int:
+        """One round of the live check; how many threads were told."""
+        deliveries = await self.live_checks()
+        for d in deliveries:
+            await notifier.reply(d.recording, d.notice)
+        return len(deliveries)
 
     async def decide(self, callback_id: int) -> Decision:
         row = await self.store.get_callback(callback_id)
         if row is None or row.handled_at is not None:
             return Decision(already_handled=True)
-        event = parse_event(json.loads(row.payload))
+        event = self._read(json.loads(row.payload))
         at = row.event_time or row.received_at
         if isinstance(event.detail, RecordFile):
             return await self._file(event, event.detail, callback_id)
@@ -223,37 +225,3 @@ class CallbackNotices:
         ids = ", ".join(str(r.id) for r in recs)
         return Decision([Delivery(r, RecordingTrouble(status.record_event)) for r in recs],
                         f"{status.record_event} posted to recording(s) {ids}")
-
-
-# ---- units people read ------------------------------------------------------------------------
-
-
-def human_duration(seconds: float) -> str:
-    """ "42 s", "49 min 22 s", "1 h 02 min", "26 h 00 min" (no days: recordings last ≤ 24 h)."""
-    total = max(0, round(seconds))
-    if total < 60:
-        return f"{total} s"
-    if total < 3600:
-        minutes, secs = divmod(total, 60)
-        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
-    hours, rem = divmod(total, 3600)
-    return f"{hours} h {rem // 60:02d} min"
-
-
-_BINARY_UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB")
-
-
-def human_size(size: int) -> str:
-    """Binary units (1 MiB = 1024 × 1024 bytes), three significant digits: "265 MiB"."""
-    if size < 1024:
-        return f"{size} B"
-    value = float(size)
-    for unit in _BINARY_UNITS:
-        value /= 1024
-        if value < 1024 or unit == _BINARY_UNITS[-1]:
-            break
-    if value >= 100:
-        return f"{value:.0f} {unit}"
-    if value >= 10:
-        return f"{value:.1f} {unit}"
-    return f"{value:.2f} {unit}"

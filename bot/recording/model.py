@@ -1,0 +1,324 @@
+"""What the recording use cases talk about: stored recordings, requests, plans and outcomes.
+
+Plain frozen dataclasses and enums, with no Slack, no SQL and no Tencent SDK in them: the store
+maps its rows to these, the Slack layer renders them, and a test builds them by hand.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from bot.timeparse import RecordingWindow, zone_tzinfo
+
+
+class State(enum.StrEnum):
+    """accepted → created | failed | unknown → stopped | cancelled."""
+
+    ACCEPTED = "accepted"  # persisted, Tencent not yet (or not knowingly) called
+    CREATED = "created"  # Tencent returned a TaskId
+    FAILED = "failed"  # Tencent said no; no task exists
+    UNKNOWN = "unknown"  # no readable answer; a task may or may not exist
+    STOPPED = "stopped"
+    CANCELLED = "cancelled"
+
+    @property
+    def task_exists(self) -> bool | None:
+        """True, False, or None when nobody knows yet."""
+        if self in (State.ACCEPTED, State.UNKNOWN):
+            return None
+        return self is not State.FAILED
+
+
+PENDING_STATES = (State.ACCEPTED, State.UNKNOWN)
+
+
+class AuditAction(enum.StrEnum):
+    CREATE = "create"
+    STOP = "stop"
+    CANCEL = "cancel"
+    DENIED = "denied"
+    RECONCILE = "reconcile"
+
+
+class Source(enum.StrEnum):
+    """Where a request came from."""
+
+    COMMAND = "command"  # /record <stream> <when> …
+    MODAL = "modal"  # the form
+
+
+class StreamType(enum.IntEnum):
+    LIVE_PUSH = 0
+    MIXED = 1  # A+B=C
+
+
+class Verb(enum.StrEnum):
+    """What someone asks of a scheduled recording."""
+
+    STOP = "stop"  # StopRecordTask: end it now, keep the file
+    CANCEL = "cancel"  # DeleteRecordTask: remove it before it starts
+
+
+class TaskStatus(enum.StrEnum):
+    """Where a recording stands, as `/record list` shows it."""
+
+    IN_WINDOW = "in window"
+    SCHEDULED = "scheduled"
+    UNCONFIRMED = "unconfirmed"  # the bot does not know yet whether Tencent has the task
+    MISSING = "missing"  # created, yet Tencent no longer lists it (deleted elsewhere)
+    ENDED = "ended"
+    STOPPED = "stopped"
+    CANCELLED = "cancelled"
+
+    @property
+    def active(self) -> bool:
+        return self in (TaskStatus.IN_WINDOW, TaskStatus.SCHEDULED, TaskStatus.UNCONFIRMED,
+                        TaskStatus.MISSING)
+
+
+def task_status_at(start: int, end: int, stopped: int, now: int) -> TaskStatus:
+    """A Tencent task's status at ``now`` (Unix seconds): DescribeRecordTask has no status."""
+    if stopped:
+        return TaskStatus.STOPPED
+    if now < start:
+        return TaskStatus.SCHEDULED
+    if now < end:
+        return TaskStatus.IN_WINDOW
+    return TaskStatus.ENDED
+
+
+@dataclass(frozen=True)
+class NewRecording:
+    """A recording about to be stored (the store gives it an id and timestamps)."""
+
+    team_id: str
+    channel_id: str
+    requester_id: str
+    source: str
+    raw_text: str
+    timezone: str
+    start_time: datetime
+    end_time: datetime
+    stream_name: str
+    domain_name: str
+    app_name: str
+    template_id: int | None = None
+    stream_type: int = StreamType.LIVE_PUSH
+    state: State = State.ACCEPTED
+    when_text: str | None = None
+    root_ts: str | None = None
+    task_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    request_id: str | None = None
+    live_checked_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", State(self.state))  # ValueError for an unknown one
+        for name in ("start_time", "end_time", "live_checked_at"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                raise ValueError(f"{name} is a naive datetime ({value.isoformat()}); give it "
+                                 "a time zone, e.g. datetime.now(UTC)")
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One stored request and what became of it. Times are aware UTC."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    requester_id: str
+    source: str
+    raw_text: str
+    timezone: str  # the zone the window was read in (an IANA key, or "UTC+08:00")
+    start_time: datetime
+    end_time: datetime
+    stream_name: str
+    domain_name: str
+    app_name: str
+    template_id: int | None
+    stream_type: int
+    state: State
+    created_at: datetime
+    updated_at: datetime
+    when_text: str = ""  # the time phrase as the person wrote it
+    root_ts: str | None = None  # the request's root message
+    task_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    request_id: str | None = None
+    live_checked_at: datetime | None = None
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone the window was read in, for showing its times as the requester wrote them."""
+        return zone_tzinfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start_time.astimezone(self.tz)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end_time.astimezone(self.tz)
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One Tencent callback event as the store keeps it (the payload without t and sign)."""
+
+    id: int
+    dedupe_key: str
+    event_type: int
+    payload: str
+    received_at: datetime
+    task_id: str | None = None
+    stream_name: str | None = None
+    domain_name: str | None = None
+    app_name: str | None = None
+    event_time: datetime | None = None
+    handled_at: datetime | None = None
+    recording_id: int | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    dedupe_key: str
+    event_type: int
+    payload: str
+    received_at: datetime
+    task_id: str | None = None
+    stream_name: str | None = None
+    domain_name: str | None = None
+    app_name: str | None = None
+    event_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    recording_id: int | None
+    team_id: str
+    user_id: str | None  # None: the bot itself
+    action: AuditAction
+    detail: str
+    at: datetime
+
+
+# ---- requests, plans, outcomes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    """A request to record, as an adapter read it (a command, the form, a button)."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    stream: str
+    when_text: str
+    domain: str
+    app: str
+    template_id: int | None = None
+    stream_type: int = StreamType.LIVE_PUSH
+    raw_text: str = ""
+    source: str = Source.COMMAND
+
+
+class ZoneFallback(enum.StrEnum):
+    """Why the default zone stood in for the requester's own."""
+
+    SLACK_DID_NOT_SAY = "slack did not say"  # users.info failed
+    NO_ZONE_IN_PROFILE = "no zone in profile"
+    UNKNOWN_ZONE = "unknown zone"  # the profile's zone is not an IANA key known here
+    SLACK_TOO_SLOW = "slack too slow"
+
+
+@dataclass(frozen=True)
+class UserZone:
+    """The requester's zone; ``fallback`` says why it is the default one, if it is."""
+
+    zone: tzinfo
+    name: str
+    fallback: ZoneFallback | None = None
+    profile_zone: str | None = None  # what the profile said, when it was unknown here
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A request understood: the window to ask Tencent for, in the zone it was read in."""
+
+    request: RecordRequest
+    window: RecordingWindow
+    start: datetime
+    end: datetime
+    zone: str
+    zone_fallback: UserZone | None = None  # set when the default zone was used
+
+    @property
+    def stream(self) -> str:
+        return self.request.stream
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What Tencent said to CreateRecordTask, for one stored recording."""
+
+    state: State  # CREATED, FAILED (Tencent said no) or UNKNOWN (no readable answer)
+    task_id: str | None = None
+    code: str | None = None
+    message: str | None = None
+    request_id: str | None = None
+    recording_id: int | None = None
+
+    @property
+    def task_exists(self) -> bool | None:
+        return self.state.task_exists
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """Tencent was asked whether an unconfirmed request's task exists."""
+
+    recording: Recording
+    found_task_id: str | None
+
+
+@dataclass(frozen=True)
+class Managed:
+    """Someone stopped or cancelled a recording."""
+
+    verb: Verb
+    user_id: str
+    at: datetime
+    task_id: str | None
+    request_id: str | None
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One line of `/record list`."""
+
+    stream: str
+    domain: str
+    app: str
+    start: datetime
+    end: datetime
+    status: TaskStatus
+    task_id: str | None = None
+    recording_id: int | None = None
+    requester_id: str | None = None
+    channel_id: str | None = None
+    root_ts: str | None = None
+    from_bot: bool = True
+
+
+@dataclass(frozen=True)
+class Listing:
+    items: list[Listed] = field(default_factory=list)
+    tencent_error: str | None = None  # set when only the bot's own records could be shown

@@ -1,0 +1,86 @@
+"""Understand a request: check its names, read its time phrase in the requester's zone, and
+check Tencent's window rules. Pure: no I/O, ``now`` is given.
+
+A request that cannot be carried out raises ``PlanError``, which names the field at fault (the
+form shows it there) and the problem as data (the Slack layer words it).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.recording.model import Plan, RecordRequest, UserZone
+from bot.recording.rules import WindowRuleError, check_window, is_app_name, is_push_domain
+from bot.recording.rules import is_stream_name as _is_stream_name
+from bot.timeparse import RecordingWindow, TimeParseError, parse_window
+
+
+class Field(enum.StrEnum):
+    """The request's fields, named as the form's blocks are."""
+
+    STREAM = "stream"
+    DOMAIN = "domain"
+    APP = "app"
+    WHEN = "when"
+    TEMPLATE = "template"
+
+
+class Problem(enum.StrEnum):
+    INVALID_STREAM = "invalid stream"
+    INVALID_APP = "invalid app"
+    INVALID_DOMAIN = "invalid domain"
+    NO_DOMAIN = "no domain"  # the form's domain left empty
+    TEMPLATE_NOT_A_NUMBER = "template not a number"
+    NO_WHEN = "no when"
+    WHEN_NOT_UNDERSTOOD = "when not understood"  # cause: TimeParseError
+    ONLY_A_START = "only a start"  # window: the start that was understood
+    WINDOW_RULE = "window rule"  # cause: WindowRuleError
+    ACCESS_DENIED = "access denied"  # cause: Refusal (the form shows it under the domain)
+    ACCESS_SLOW = "access slow"  # Slack did not confirm user-group membership in time
+
+
+@dataclass(frozen=True)
+class PlanError(Exception):
+    """The request cannot be carried out as written."""
+
+    field: Field
+    problem: Problem
+    value: str = ""  # the offending input, for the invalid-name problems
+    cause: object = None  # TimeParseError | WindowRuleError | Refusal
+    window: RecordingWindow | None = None  # ONLY_A_START
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}" + (f" ({self.cause})" if self.cause else "")
+
+
+def validate_names(stream: str, app: str, domain: str) -> None:
+    if not _is_stream_name(stream):
+        raise PlanError(Field.STREAM, Problem.INVALID_STREAM, stream)
+    if not is_app_name(app):
+        raise PlanError(Field.APP, Problem.INVALID_APP, app)
+    if not domain:
+        raise PlanError(Field.DOMAIN, Problem.NO_DOMAIN)
+    if not is_push_domain(domain):
+        raise PlanError(Field.DOMAIN, Problem.INVALID_DOMAIN, domain)
+
+
+def plan_recording(request: RecordRequest, now: datetime,
+                   zone_fallback: UserZone | None = None) -> Plan:
+    """Parse the window in the zone of ``now`` and check Tencent's rules."""
+    validate_names(request.stream, request.app, request.domain)
+    if not request.when_text.strip():
+        raise PlanError(Field.WHEN, Problem.NO_WHEN)
+    try:
+        window = parse_window(request.when_text, now)
+    except TimeParseError as e:
+        raise PlanError(Field.WHEN, Problem.WHEN_NOT_UNDERSTOOD, cause=e) from e
+    if window.end is None:
+        raise PlanError(Field.WHEN, Problem.ONLY_A_START, window=window)
+    try:
+        check_window(window.start, window.end, now)
+    except WindowRuleError as e:
+        raise PlanError(Field.WHEN, Problem.WINDOW_RULE, cause=e) from e
+    return Plan(request=request, window=window, start=window.start, end=window.end,
+                zone=window.zone, zone_fallback=zone_fallback)

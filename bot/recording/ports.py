@@ -1,0 +1,225 @@
+"""The ports of the recording use cases: what they need from the outside, as protocols.
+
+Implemented by the adapters: ``bot.tencent`` (``LiveApi``), ``bot.store`` (``Store``),
+``bot.slack`` (``Notifier``, ``Directory``); the composition root (``bot.runtime``) plugs them
+in. Tests plug in small fakes of their own (tests/recording/fakes.py).
+
+The Live API's vocabulary lives here too: what a task is to the bot, and the two ways a call
+can fail, named after what the person who asked needs to know:
+
+- ``TencentRejected``: Tencent answered with an error code, so the operation did not happen;
+- ``OutcomeUnknown``: the answer never arrived or could not be read (network error, timeout,
+  HTTP 5xx, garbled body, a success without a TaskId), so it may have happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.recording.events import CallbackEvent, Notice
+from bot.recording.model import (
+    AuditAction,
+    AuditEntry,
+    Managed,
+    NewEvent,
+    NewRecording,
+    Outcome,
+    Plan,
+    Reconciled,
+    Recording,
+    State,
+    StoredEvent,
+    TaskStatus,
+    UserZone,
+    ZoneFallback,
+    task_status_at,
+)
+
+#: The time now, aware. Use cases never read the wall clock themselves.
+Clock = Callable[[], datetime]
+
+
+# ---- Tencent Live ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordTaskSpec:
+    stream_name: str
+    domain_name: str
+    app_name: str
+    start_time: int  # Unix seconds
+    end_time: int
+    stream_type: int = 0  # 0 live push, 1 mixed stream
+    template_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CreatedTask:
+    task_id: str
+    request_id: str
+
+
+@dataclass(frozen=True)
+class RecordTaskInfo:
+    """A task as DescribeRecordTask lists it (it has no status field; see `status_at`)."""
+
+    task_id: str
+    stream_name: str
+    domain_name: str
+    app_name: str
+    start_time: int
+    end_time: int
+    template_id: int
+    stopped: int  # Unix time StopRecordTask was called, 0 if never
+
+    def status_at(self, now: int) -> TaskStatus:
+        return task_status_at(self.start_time, self.end_time, self.stopped, now)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return not self.stopped and self.start_time < end and self.end_time > start
+
+
+@dataclass(frozen=True)
+class RecordTemplate:
+    template_id: int
+    name: str
+    formats: tuple[str, ...]  # the enabled ones, e.g. ("HLS", "MP4")
+
+
+class LiveApiError(Exception):
+    code: str
+    message: str
+    request_id: str | None
+
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+class TencentRejected(LiveApiError):
+    """Tencent answered with an error: the operation did not happen."""
+
+
+class OutcomeUnknown(LiveApiError):
+    """No readable answer: the operation may or may not have happened."""
+
+
+#: Tencent's codes for "there is no task with that TaskId" (Stop and Delete).
+TASK_GONE_CODES = frozenset({
+    "InvalidParameter.InvalidTaskId", "InvalidParameter.TaskNotExist", "ResourceNotFound.TaskId",
+    "ResourceNotFound.TaskNotFound",
+})
+
+
+class LiveApi(Protocol):
+    """The record-task calls the use cases make (Tencent's rules: bot.recording.rules)."""
+
+    async def create_record_task(self, spec: RecordTaskSpec) -> CreatedTask: ...
+
+    async def describe_record_tasks(
+        self, start_time: int, end_time: int, stream_name: str | None = None,
+        domain_name: str | None = None, app_name: str | None = None,
+    ) -> list[RecordTaskInfo]:
+        """Every task whose whole window lies in [start_time, end_time] (a week at most)."""
+
+    async def stop_record_task(self, task_id: str) -> str:
+        """StopRecordTask; returns the RequestId."""
+
+    async def delete_record_task(self, task_id: str) -> str:
+        """DeleteRecordTask; returns the RequestId."""
+
+    async def describe_record_templates(self) -> list[RecordTemplate]: ...
+
+
+# ---- the store -------------------------------------------------------------------------------
+
+
+class Store(Protocol):
+    """Every read and write the use cases make; each is one short transaction."""
+
+    async def add(self, recording: NewRecording) -> Recording: ...
+
+    async def update(self, recording_id: int, **fields: Any) -> Recording: ...
+
+    async def transition(self, recording_id: int, from_states: Iterable[State], to_state: State,
+                         **fields: Any) -> bool:
+        """Compare-and-set: move to ``to_state`` only from one of ``from_states``."""
+
+    async def get(self, recording_id: int) -> Recording | None: ...
+
+    async def by_task_id(self, task_id: str) -> Recording | None: ...
+
+    async def pending(self) -> list[Recording]: ...
+
+    async def for_team(self, team_id: str, *, since: datetime, stream: str | None = None,
+                       limit: int = 500) -> list[Recording]: ...
+
+    async def add_audit(self, recording_id: int | None, team_id: str, user_id: str | None,
+                        action: AuditAction | str, detail: str = "") -> AuditEntry: ...
+
+    async def add_callback(self, event: NewEvent) -> StoredEvent | None:
+        """None when an event with the same dedupe key is already kept."""
+
+    async def get_callback(self, callback_id: int) -> StoredEvent | None: ...
+
+    async def unhandled_callbacks(self, received_before: datetime) -> list[StoredEvent]: ...
+
+    async def mark_callback_handled(self, callback_id: int, at: datetime,
+                                    recording_id: int | None, outcome: str) -> bool: ...
+
+    async def latest_stream_change(self, stream: str, domain: str, app: str,
+                                   before: datetime) -> StoredEvent | None: ...
+
+    async def recordings_in_window(self, stream: str, domain: str, app: str,
+                                   at: datetime) -> list[Recording]: ...
+
+    async def due_live_checks(self, now: datetime, grace: timedelta) -> list[Recording]: ...
+
+    async def claim_live_check(self, recording_id: int, at: datetime) -> bool: ...
+
+
+# ---- Slack (or whatever shows the recording to people) --------------------------------------
+
+#: What goes into a recording's thread: Tencent's answer, a later check, a stop or cancel, or
+#: what a callback means (bot.recording.events).
+ThreadMessage = Outcome | Reconciled | Managed | Notice
+
+
+class Notifier(Protocol):
+    """Where a recording is shown: a root message for the request, replies in its thread."""
+
+    async def announce(self, plan: Plan) -> str | None:
+        """Show what was understood before Tencent is called; returns the root's reference
+        (None when it could only be shown privately)."""
+
+    async def reply(self, recording: Recording, message: ThreadMessage) -> None:
+        """Say ``message`` in the recording's thread (and show its new state on the root)."""
+
+
+class Directory(Protocol):
+    """Who people are: their time zone, and the members of a user group."""
+
+    async def zone_of(self, user_id: str) -> UserZone: ...
+
+    def default_zone(self, fallback: ZoneFallback) -> UserZone: ...
+
+    async def group_members(self, group_id: str) -> frozenset[str] | None:
+        """The members, or None when they cannot be known now (the check then fails closed)."""
+
+
+class EventReader(Protocol):
+    """Reads a kept callback payload (Tencent's format) back into an event."""
+
+    def __call__(self, payload: Mapping[str, Any]) -> CallbackEvent: ...
+
+
+class Rechecks(Protocol):
+    """Look an unconfirmed request up on Tencent later (never by creating it again)."""
+
+    def later(self, recording_id: int) -> None: ...
+

@@ -1,0 +1,247 @@
+"""Schedule a recording: access → plan → duplicate → overlap → persist → create → outcome.
+
+One entry point (``ScheduleRecording.run``) for the command, the form and the "Schedule
+anyway" button. What it could not do comes back as data (``Refused``, ``Invalid``,
+``Duplicate``, ``Overlapping``); what it did is shown through the ``Notifier`` port as it
+happens — the root message before Tencent is called, the outcome in its thread after — and
+comes back as ``Scheduled``. It never raises for Tencent's failures.
+
+The form needs its field errors inside Slack's 3 s, before anything is scheduled, so it first
+calls ``check`` (access, then the window in the requester's zone) and hands the plan over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from bot.recording.access import AccessGate, Refused
+from bot.recording.model import (
+    AuditAction,
+    NewRecording,
+    Outcome,
+    Plan,
+    Recording,
+    RecordRequest,
+    State,
+    UserZone,
+    ZoneFallback,
+)
+from bot.recording.plan import Field, PlanError, Problem, plan_recording
+from bot.recording.ports import (
+    Clock,
+    Directory,
+    LiveApi,
+    LiveApiError,
+    Notifier,
+    OutcomeUnknown,
+    Rechecks,
+    RecordTaskInfo,
+    RecordTaskSpec,
+    Store,
+    TencentRejected,
+)
+from bot.recording.rules import DUPLICATE_WINDOW, MAX_DURATION, MAX_OVERLAPPING, SAME_WINDOW
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    error: PlanError
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """The same person asked for the same recording moments ago: nothing new was created."""
+
+    plan: Plan
+    first: Recording
+
+
+@dataclass(frozen=True)
+class Overlapping:
+    """The stream has tasks overlapping the window. ``refused``: already the most Tencent
+    records at once, so nothing can be added; otherwise the requester may confirm."""
+
+    plan: Plan
+    tasks: tuple[RecordTaskInfo, ...]
+    refused: bool
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    plan: Plan
+    recording: Recording
+    outcome: Outcome
+
+
+ScheduleResult = Refused | Invalid | Duplicate | Overlapping | Scheduled
+
+
+class ScheduleRecording:
+    def __init__(self, live: LiveApi, store: Store, gate: AccessGate, directory: Directory,
+                 clock: Clock, rechecks: Rechecks | None = None) -> None:
+        self.live = live
+        self.store = store
+        self.gate = gate
+        self.directory = directory
+        self.clock = clock
+        self.rechecks = rechecks
+        self._locks: dict[tuple[str, ...], asyncio.Lock] = {}
+
+    def now_in(self, zone: UserZone) -> datetime:
+        return self.clock().astimezone(zone.zone)
+
+    # ---- the form's check, before its ack ---------------------------------------------------
+
+    async def check(self, request: RecordRequest, *, access_budget: float | None = None,
+                    zone_budget: float | None = None) -> Plan:
+        """Access (audited), then the window in the requester's zone; raises PlanError naming
+        the field to show the problem under. The budgets bound the lookups that may be slow."""
+        if not request.domain:
+            raise PlanError(Field.DOMAIN, Problem.NO_DOMAIN)
+        try:
+            decision = await asyncio.wait_for(
+                self.gate.policy.check(request.user_id, request.channel_id, request.domain),
+                access_budget)
+        except TimeoutError:
+            raise PlanError(Field.DOMAIN, Problem.ACCESS_SLOW) from None
+        if decision.refusal is not None:
+            await self.gate.audit_refusal(request.team_id, request.user_id,
+                                          f"form on {request.domain}")
+            raise PlanError(Field.DOMAIN, Problem.ACCESS_DENIED, cause=decision.refusal)
+        try:
+            zone = await asyncio.wait_for(self.directory.zone_of(request.user_id), zone_budget)
+        except TimeoutError:
+            log.warning("users.info too slow for %s; using the default zone", request.user_id)
+            zone = self.directory.default_zone(ZoneFallback.SLACK_TOO_SLOW)
+        return plan_recording(request, self.now_in(zone), zone if zone.fallback else None)
+
+    # ---- the use case ----------------------------------------------------------------------
+
+    async def run(self, request: RecordRequest, notifier: Notifier, *,
+                       plan: Plan | None = None,
+                       overlap_confirmed: bool = False) -> ScheduleResult:
+        refusal = await self.gate.refusal(request.team_id, request.user_id, request.channel_id,
+                                          f"schedule {request.stream}", request.domain)
+        if refusal is not None:
+            return Refused(refusal)
+        if plan is None:
+            zone = await self.directory.zone_of(request.user_id)
+            try:
+                plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None)
+            except PlanError as e:
+                return Invalid(e)
+        first = await self.recent_duplicate(plan)
+        if first is not None:  # checked again under the lock below, for races
+            return Duplicate(plan, first)
+        overlaps = await self._overlapping(plan)
+        if len(overlaps) >= MAX_OVERLAPPING:
+            return Overlapping(plan, overlaps, refused=True)
+        if overlaps and not overlap_confirmed:
+            return Overlapping(plan, overlaps, refused=False)
+        return await self._schedule(plan, notifier)
+
+    async def recent_duplicate(self, plan: Plan) -> Recording | None:
+        """The same user's request for the same stream and window within the last 10 minutes
+        (a double click, a command retyped after a Slack timeout, a form submitted twice)."""
+        req = plan.request
+        since = self.clock() - DUPLICATE_WINDOW
+        rows = await self.store.for_team(req.team_id, since=plan.end - SAME_WINDOW,
+                                         stream=req.stream)
+        for row in rows:
+            if (
+                row.requester_id == req.user_id
+                and (row.domain_name, row.app_name) == (req.domain, req.app)
+                and abs(row.start_time - plan.start) <= SAME_WINDOW
+                and abs(row.end_time - plan.end) <= SAME_WINDOW
+                and row.created_at >= since
+                and row.state in (State.ACCEPTED, State.CREATED, State.UNKNOWN)
+            ):
+                return row
+        return None
+
+    async def _overlapping(self, plan: Plan) -> tuple[RecordTaskInfo, ...]:
+        """Tasks on Tencent for the same stream whose window overlaps this one (not stopped).
+
+        A task lasts at most 24 h, so every overlapping task lies wholly inside the window
+        widened by that on each side — which DescribeRecordTask requires. If Tencent cannot be
+        asked, nothing is known to overlap (the create will tell).
+        """
+        req = plan.request
+        start, end = int(plan.start.timestamp()), int(plan.end.timestamp())
+        widen = int(MAX_DURATION.total_seconds())
+        try:
+            tasks = await self.live.describe_record_tasks(
+                start - widen, end + widen, stream_name=req.stream, domain_name=req.domain,
+                app_name=req.app)
+        except LiveApiError as e:
+            log.warning("overlap check skipped: %s", e.code)
+            return ()
+        return tuple(t for t in tasks if t.overlaps(start, end))
+
+    def _lock_for(self, plan: Plan) -> asyncio.Lock:
+        req = plan.request
+        key = (req.team_id, req.user_id, req.stream, req.domain, req.app)
+        if len(self._locks) > 1000:  # forget idle locks now and then
+            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+        return self._locks.setdefault(key, asyncio.Lock())
+
+    async def _schedule(self, plan: Plan, notifier: Notifier) -> ScheduleResult:
+        """Persist, show, call Tencent, persist the outcome, show it."""
+        req = plan.request
+        # A window already under way records from now: what Tencent is sent is what is stored,
+        # so a later DescribeRecordTask can match the row exactly.
+        now = self.clock().astimezone(plan.start.tzinfo).replace(microsecond=0)
+        if plan.start < now:
+            plan = replace(plan, start=now)
+        async with self._lock_for(plan):
+            first = await self.recent_duplicate(plan)
+            if first is not None:
+                return Duplicate(plan, first)
+            row = await self._persist(plan)
+        root = await notifier.announce(plan)
+        if root:
+            row = await self.store.update(row.id, root_ts=root)
+        outcome = replace(await self._create(plan), recording_id=row.id)
+        row = await self.store.update(
+            row.id, state=outcome.state, task_id=outcome.task_id, error_code=outcome.code,
+            error_message=outcome.message, request_id=outcome.request_id)
+        await self.store.add_audit(row.id, req.team_id, req.user_id, AuditAction.CREATE,
+                                   f"{outcome.state.value} {outcome.task_id or outcome.code}")
+        await notifier.reply(row, outcome)
+        if outcome.state is State.UNKNOWN and self.rechecks is not None:
+            self.rechecks.later(row.id)
+        return Scheduled(plan, row, outcome)
+
+    async def _persist(self, plan: Plan) -> Recording:
+        """The "accepted" row, written before Tencent is called."""
+        req = plan.request
+        return await self.store.add(NewRecording(
+            team_id=req.team_id, channel_id=req.channel_id, requester_id=req.user_id,
+            source=req.source, raw_text=req.raw_text, when_text=req.when_text,
+            timezone=plan.zone, start_time=plan.start.astimezone(UTC),
+            end_time=plan.end.astimezone(UTC), stream_name=req.stream, domain_name=req.domain,
+            app_name=req.app, template_id=req.template_id, stream_type=req.stream_type,
+        ))
+
+    async def _create(self, plan: Plan) -> Outcome:
+        req = plan.request
+        spec = RecordTaskSpec(
+            stream_name=req.stream, domain_name=req.domain, app_name=req.app,
+            start_time=int(plan.start.timestamp()), end_time=int(plan.end.timestamp()),
+            stream_type=req.stream_type, template_id=req.template_id,
+        )
+        try:
+            created = await self.live.create_record_task(spec)
+        except TencentRejected as e:
+            return Outcome(State.FAILED, code=e.code, message=e.message, request_id=e.request_id)
+        except OutcomeUnknown as e:
+            log.warning("CreateRecordTask outcome unknown: %s", e.code)
+            return Outcome(State.UNKNOWN, code=e.code, message=e.message,
+                           request_id=e.request_id)
+        log.info("created record task %s for %s", created.task_id, req.stream)
+        return Outcome(State.CREATED, task_id=created.task_id, request_id=created.request_id)

@@ -1,0 +1,142 @@
+"""The part of a Slack request that runs after its ack: call the use case, then answer with what
+it returned. Shared by the command, the form and the buttons.
+
+Every path answers the person: the result, or — when the bot itself fails — what may or may not
+have happened. Nothing here decides anything about a recording; bot.recording does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.recording.access import AccessGate, Refused
+from bot.recording.manage import Done, ManageRecordings
+from bot.recording.model import Plan, RecordRequest, Verb
+from bot.recording.schedule import Duplicate, Invalid, Overlapping, ScheduleRecording
+from bot.recording.templates import TemplateCatalog
+from bot.slack.blocks.listing import list_message
+from bot.slack.blocks.outcome import duplicate_message, managed_message, overlap_message
+from bot.slack.blocks.problems import (
+    internal_error_message,
+    list_failed_message,
+    manage_problem_message,
+    plan_problem_message,
+    refusal_message,
+)
+from bot.slack.context import Actor
+from bot.slack.directory import SlackDirectory
+from bot.slack.notifier import Respond, SlackNotifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the listeners call: the use cases, the request defaults, and how to run the work
+    that follows an ack."""
+
+    schedule: ScheduleRecording
+    manage: ManageRecordings
+    templates: TemplateCatalog
+    gate: AccessGate
+    directory: SlackDirectory
+    push_domains: tuple[str, ...]
+    app_name: str
+    spawn: Callable[[Coroutine[Any, Any, Any], str], object]
+
+    @property
+    def default_push_domain(self) -> str:
+        return self.push_domains[0] if self.push_domains else ""
+
+
+async def schedule_and_answer(services: Services, client: AsyncWebClient,
+                              request: RecordRequest, respond: Respond,
+                              plan: Plan | None = None, overlap_confirmed: bool = False) -> None:
+    notifier = SlackNotifier(client, request.channel_id, respond)
+    try:
+        result = await services.schedule.run(request, notifier, plan=plan,
+                                         overlap_confirmed=overlap_confirmed)
+        if isinstance(result, Refused):
+            await respond(response_type="ephemeral", replace_original=False,
+                          **refusal_message(result.refusal))
+        elif isinstance(result, Invalid):
+            await respond(response_type="ephemeral", **plan_problem_message(result.error))
+        elif isinstance(result, Duplicate):
+            link = await _permalink(client, result.first.channel_id, result.first.root_ts)
+            await respond(response_type="ephemeral", replace_original=False,
+                          **duplicate_message(result.first, link))
+        elif isinstance(result, Overlapping):
+            await respond(response_type="ephemeral",
+                          replace_original=result.refused and overlap_confirmed,
+                          **overlap_message(result.plan, result.tasks, refuse=result.refused))
+        # Scheduled: the root message and its thread have said it all.
+    except Exception:
+        log.exception("scheduling %s failed inside the bot", request.stream)
+        try:
+            await respond(response_type="ephemeral", **internal_error_message())
+        except Exception:
+            log.exception("could not tell the user about the internal error")
+
+
+async def _permalink(client: AsyncWebClient, channel: str, ts: str | None) -> str | None:
+    if not ts:
+        return None
+    try:
+        resp = await client.chat_getPermalink(channel=channel, message_ts=ts)
+        return resp.get("permalink")
+    except SlackApiError as e:
+        log.info("no permalink for %s: %s", ts, e.response.get("error"))
+        return None
+
+
+async def list_and_answer(services: Services, actor: Actor, stream: str | None, page: int,
+                          respond: Respond, replace: bool = False) -> None:
+    """`/record list [stream]`, answered only to the person who asked."""
+    try:
+        listing = await services.manage.list(actor.team_id, actor.user_id, actor.channel_id,
+                                             stream)
+        if isinstance(listing, Refused):
+            msg = refusal_message(listing.refusal)
+            replace = False
+        else:
+            zone = await services.directory.zone_of(actor.user_id)
+            msg = list_message(listing, zone.name, stream, page)
+    except Exception:
+        log.exception("listing recordings failed")
+        msg = list_failed_message()
+    await respond(response_type="ephemeral", replace_original=replace, **msg)
+
+
+async def manage_and_answer(services: Services, client: AsyncWebClient, verb: Verb,
+                            actor: Actor, respond: Respond, task_id: str | None = None,
+                            recording_id: int | None = None) -> None:
+    """Stop or cancel; refusals go to the actor only, a change to the recording's thread (and,
+    typed as a command, maybe elsewhere, to the actor too)."""
+    try:
+        result = await services.manage.act(
+            verb, SlackNotifier(client), user_id=actor.user_id, team_id=actor.team_id,
+            channel_id=actor.channel_id, task_id=task_id, recording_id=recording_id)
+    except Exception:
+        log.exception("%s failed inside the bot", verb)
+        await respond(response_type="ephemeral", replace_original=False,
+                      **internal_error_message(verb))
+        return
+    if isinstance(result, Refused):
+        await respond(response_type="ephemeral", replace_original=False,
+                      **refusal_message(result.refusal))
+        return
+    if not isinstance(result, Done):
+        await respond(response_type="ephemeral", replace_original=False,
+                      **manage_problem_message(result))
+        return
+    if result.recording is None or task_id:
+        zone = result.recording.timezone if result.recording else "UTC"
+        await respond(response_type="ephemeral", replace_original=False,
+                      **managed_message(result.managed, zone))
+

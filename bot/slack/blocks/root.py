@@ -1,0 +1,164 @@
+"""The root message of a request: what was understood, the window, the zone, who asked, its
+state, and the buttons that state allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.recording.model import Plan, Recording, State, StreamType, ZoneFallback
+from bot.slack.blocks.text import code, escape, mention, message, slack_date
+from bot.slack.blocks.values import CANCEL_ACTION, STOP_ACTION, recording_value
+from bot.timeparse import format_duration
+
+
+@dataclass(frozen=True)
+class RootView:
+    """Everything the root message shows; built from a fresh plan or from a stored row."""
+
+    stream: str
+    domain: str
+    app: str
+    start: datetime
+    end: datetime
+    zone: str
+    requester_id: str
+    when_text: str
+    understood: str
+    stream_type: int = StreamType.LIVE_PUSH
+    template_id: int | None = None
+    zone_note: str | None = None
+    state: State = State.ACCEPTED
+    task_id: str | None = None
+    recording_id: int | None = None
+    status_note: str | None = None  # e.g. who stopped it, and when
+
+    @classmethod
+    def from_plan(cls, plan: Plan, **kw: object) -> RootView:
+        req = plan.request
+        return cls(
+            stream=req.stream, domain=req.domain, app=req.app, start=plan.start, end=plan.end,
+            zone=plan.zone, requester_id=req.user_id, when_text=req.when_text,
+            understood=plan.window.description, stream_type=req.stream_type,
+            template_id=req.template_id, zone_note=zone_note(plan), **kw,  # type: ignore[arg-type]
+        )
+
+    @classmethod
+    def from_row(cls, row: Recording, status_note: str | None = None) -> RootView:
+        start, end = row.local_start, row.local_end
+        return cls(
+            stream=row.stream_name, domain=row.domain_name, app=row.app_name, start=start,
+            end=end, zone=row.timezone, requester_id=row.requester_id, when_text=row.when_text,
+            understood=describe_span(start, end, row.timezone), stream_type=row.stream_type,
+            template_id=row.template_id, state=row.state, task_id=row.task_id,
+            recording_id=row.id, status_note=status_note,
+        )
+
+
+_FALLBACK_WHY = {
+    ZoneFallback.SLACK_DID_NOT_SAY: "Slack did not tell me your time zone",
+    ZoneFallback.NO_ZONE_IN_PROFILE: "your Slack profile has no time zone",
+    ZoneFallback.UNKNOWN_ZONE: "your Slack time zone {profile!r} is unknown here",
+    ZoneFallback.SLACK_TOO_SLOW: "Slack was slow to tell me your time zone",
+}
+
+
+def zone_note(plan: Plan) -> str | None:
+    """Why the default zone was used, when it was."""
+    fallback = plan.zone_fallback
+    if fallback is None or fallback.fallback is None:
+        return None
+    why = _FALLBACK_WHY[fallback.fallback].format(profile=fallback.profile_zone or "")
+    return f"{why}, so the default zone {fallback.name} was used"
+
+
+def describe_span(start: datetime, end: datetime, zone: str) -> str:
+    same_day = start.date() == end.date()
+    tail = f"{end:%H:%M}" if same_day else f"{_day(end)} {end:%H:%M}"
+    return f"{_day(start)} {start:%H:%M} → {tail} ({format_duration(end - start)}, {zone})"
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
+STATUS = {
+    State.ACCEPTED: ":hourglass_flowing_sand: Asking Tencent…",
+    State.CREATED: ":white_check_mark: Scheduled",
+    State.FAILED: ":x: Not scheduled — see the thread",
+    State.UNKNOWN: ":warning: Unconfirmed — see the thread",
+    State.STOPPED: ":black_square_for_stop: Stopped",
+    State.CANCELLED: ":no_entry_sign: Cancelled",
+}
+
+
+def _manage_buttons(recording_id: int) -> ActionsBlock:
+    value = recording_value(recording_id)
+    return ActionsBlock(block_id="manage", elements=[
+        ButtonElement(
+            text="Stop recording", action_id=STOP_ACTION, value=value, style="danger",
+            confirm=ConfirmObject(
+                title="Stop this recording?",
+                text="Tencent ends the recording now and keeps the file; the task will not "
+                     "start again.",
+                confirm="Stop recording", deny="Keep recording", style="danger",
+            ),
+        ),
+        ButtonElement(
+            text="Cancel", action_id=CANCEL_ACTION, value=value,
+            confirm=ConfirmObject(
+                title="Cancel this recording?",
+                text="Tencent deletes the task before it starts. (A recording already in its "
+                     "window must be stopped instead.)",
+                confirm="Cancel recording", deny="Keep it",
+            ),
+        ),
+    ])
+
+
+def root_message(view: RootView, now: datetime | None = None) -> dict:
+    """The root message: what was understood, the window, the zone, who asked, and its state."""
+    span = f"{slack_date(view.start, view.zone)} → {slack_date(view.end, view.zone)}"
+    zone = f"`{view.zone}`" + (f" ({escape(view.zone_note)})" if view.zone_note else "")
+    template = str(view.template_id) if view.template_id is not None else "default"
+    kind = "mixed stream" if view.stream_type == StreamType.MIXED else "live push"
+    fields = [
+        MarkdownTextObject(text=f"*Stream*\n{code(view.stream)}"),
+        MarkdownTextObject(text=f"*Push domain / app*\n{code(view.domain)} / {code(view.app)}"),
+        MarkdownTextObject(text=f"*When*\n{span} ({format_duration(view.end - view.start)})"),
+        MarkdownTextObject(text=f"*Time zone*\n{zone}"),
+        MarkdownTextObject(text=f"*Stream type / template*\n{kind} / {template}"),
+        MarkdownTextObject(text=f"*Requested by*\n{mention(view.requester_id)}"),
+    ]
+    status = STATUS.get(view.state, str(view.state))
+    if view.task_id and view.state in (State.CREATED, State.STOPPED, State.CANCELLED):
+        status += f" · TaskId {code(view.task_id)}"
+    if view.status_note:
+        status += f" · {view.status_note}"
+    understood = f"Understood {code(view.when_text, 300)} as {escape(view.understood, 300)}"
+    blocks: list[Block] = [
+        SectionBlock(
+            text=MarkdownTextObject(text=f":clapper: *Recording request* for {code(view.stream)}")
+        ),
+        SectionBlock(fields=fields),
+        ContextBlock(elements=[MarkdownTextObject(text=understood)]),
+        SectionBlock(text=MarkdownTextObject(text=f"*Status:* {status}")),
+    ]
+    still_open = now is None or now < view.end
+    if view.state is State.CREATED and view.recording_id is not None and still_open:
+        blocks.append(_manage_buttons(view.recording_id))
+    text = (
+        f"Recording request for {view.stream}: {view.understood}, requested by "
+        f"{mention(view.requester_id)} — {STATUS.get(view.state, str(view.state))}"
+    )
+    return message(blocks, text)
