@@ -1,0 +1,286 @@
+"""In-memory stand-ins for the use cases' ports: no HTTP, no database, no Slack.
+
+Each keeps what was done to it so a test can look: the Live API its tasks and calls, the store
+its rows and audit trail, the notifier what it would have shown.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.recording.model import (
+    AuditAction,
+    AuditEntry,
+    NewEvent,
+    NewRecording,
+    Plan,
+    Recording,
+    State,
+    StoredEvent,
+    UserZone,
+    ZoneFallback,
+)
+from bot.recording.ports import (
+    CreatedTask,
+    LiveApiError,
+    RecordTaskInfo,
+    RecordTaskSpec,
+    RecordTemplate,
+    TencentRejected,
+)
+
+
+class Clock:
+    """A clock the test moves."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+# ---- Tencent ---------------------------------------------------------------------------------
+
+
+class FakeLive:
+    """Tencent's record tasks in memory, with the window rules it enforces; ``fail[action]``
+    is raised by the next call of that action."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.tasks: dict[str, RecordTaskInfo] = {}
+        self.calls: list[tuple[str, Any]] = []
+        self.fail: dict[str, LiveApiError] = {}
+        self._ids = itertools.count(1)
+
+    def _maybe_fail(self, action: str) -> None:
+        error = self.fail.pop(action, None)
+        if error is not None:
+            raise error
+
+    async def create_record_task(self, spec: RecordTaskSpec) -> CreatedTask:
+        self.calls.append(("create", spec))
+        self._maybe_fail("create")
+        now = int(self.clock().timestamp())
+        if not (spec.end_time > spec.start_time and spec.end_time > now
+                and spec.end_time - spec.start_time <= 86400
+                and spec.end_time < now + 7 * 86400):
+            raise TencentRejected("InvalidParameter.InvalidTaskTime", "bad window", "req-bad")
+        task_id = f"TASK{next(self._ids)}"
+        self.tasks[task_id] = RecordTaskInfo(task_id, spec.stream_name, spec.domain_name,
+                                             spec.app_name, spec.start_time, spec.end_time,
+                                             spec.template_id or 0, 0)
+        return CreatedTask(task_id, f"req-{task_id}")
+
+    async def describe_record_tasks(self, start_time: int, end_time: int,
+                                    stream_name: str | None = None,
+                                    domain_name: str | None = None,
+                                    app_name: str | None = None) -> list[RecordTaskInfo]:
+        self.calls.append(("describe", (start_time, end_time, stream_name)))
+        self._maybe_fail("describe")
+        return [t for t in self.tasks.values()
+                if start_time <= t.start_time and t.end_time <= end_time
+                and stream_name in (None, t.stream_name)
+                and domain_name in (None, t.domain_name) and app_name in (None, t.app_name)]
+
+    async def stop_record_task(self, task_id: str) -> str:
+        self.calls.append(("stop", task_id))
+        self._maybe_fail("stop")
+        task = self._task(task_id)
+        self.tasks[task_id] = replace(task, stopped=int(self.clock().timestamp()))
+        return f"req-stop-{task_id}"
+
+    async def delete_record_task(self, task_id: str) -> str:
+        self.calls.append(("delete", task_id))
+        self._maybe_fail("delete")
+        self._task(task_id)
+        del self.tasks[task_id]
+        return f"req-delete-{task_id}"
+
+    async def describe_record_templates(self) -> list[RecordTemplate]:
+        return [RecordTemplate(10001, "hls_mp4", ("HLS", "MP4"))]
+
+    def _task(self, task_id: str) -> RecordTaskInfo:
+        if task_id not in self.tasks:
+            raise TencentRejected("InvalidParameter.TaskNotExist", "no such task", "req-x")
+        return self.tasks[task_id]
+
+    def count(self, action: str) -> int:
+        return sum(1 for name, _ in self.calls if name == action)
+
+
+# ---- the store -------------------------------------------------------------------------------
+
+
+class MemoryStore:
+    """The ``Store`` port over dicts, with the same compare-and-set rules as the real one."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.rows: dict[int, Recording] = {}
+        self.events: dict[int, StoredEvent] = {}
+        self.trail: list[AuditEntry] = []
+        self._ids = itertools.count(1)
+
+    async def add(self, recording: NewRecording) -> Recording:
+        now = self.clock()
+        values = {f.name: getattr(recording, f.name) for f in fields(recording)}
+        row = Recording(id=next(self._ids), created_at=now, updated_at=now,
+                        **{**values, "when_text": values["when_text"] or values["raw_text"],
+                           "start_time": values["start_time"].astimezone(UTC),
+                           "end_time": values["end_time"].astimezone(UTC)})
+        self.rows[row.id] = row
+        return row
+
+    async def update(self, recording_id: int, **values: Any) -> Recording:
+        if recording_id not in self.rows:
+            raise LookupError(recording_id)
+        row = replace(self.rows[recording_id], updated_at=self.clock(), **values)
+        self.rows[recording_id] = row
+        return row
+
+    async def transition(self, recording_id: int, from_states: Iterable[State],
+                         to_state: State, **values: Any) -> bool:
+        row = self.rows.get(recording_id)
+        if row is None or row.state not in tuple(from_states):
+            return False
+        await self.update(recording_id, state=to_state, **values)
+        return True
+
+    async def get(self, recording_id: int) -> Recording | None:
+        return self.rows.get(recording_id)
+
+    async def by_task_id(self, task_id: str) -> Recording | None:
+        return next((r for r in self.rows.values() if r.task_id == task_id), None)
+
+    async def pending(self) -> list[Recording]:
+        return [r for r in self.rows.values() if r.state in (State.ACCEPTED, State.UNKNOWN)]
+
+    async def for_team(self, team_id: str, *, since: datetime, stream: str | None = None,
+                       limit: int = 500) -> list[Recording]:
+        rows = [r for r in self.rows.values() if r.team_id == team_id and r.end_time >= since
+                and stream in (None, r.stream_name)]
+        return sorted(rows, key=lambda r: (r.start_time, r.id))[:limit]
+
+    async def add_audit(self, recording_id: int | None, team_id: str, user_id: str | None,
+                        action: AuditAction | str, detail: str = "") -> AuditEntry:
+        entry = AuditEntry(len(self.trail) + 1, recording_id, team_id, user_id,
+                           AuditAction(action), detail, self.clock())
+        self.trail.append(entry)
+        return entry
+
+    async def add_callback(self, event: NewEvent) -> StoredEvent | None:
+        if any(e.dedupe_key == event.dedupe_key for e in self.events.values()):
+            return None
+        stored = StoredEvent(id=len(self.events) + 1,
+                             **{f.name: getattr(event, f.name) for f in fields(event)})
+        self.events[stored.id] = stored
+        return stored
+
+    async def get_callback(self, callback_id: int) -> StoredEvent | None:
+        return self.events.get(callback_id)
+
+    async def unhandled_callbacks(self, received_before: datetime) -> list[StoredEvent]:
+        return [e for e in self.events.values()
+                if e.handled_at is None and e.received_at < received_before]
+
+    async def mark_callback_handled(self, callback_id: int, at: datetime,
+                                    recording_id: int | None, outcome: str) -> bool:
+        event = self.events.get(callback_id)
+        if event is None or event.handled_at is not None:
+            return False
+        self.events[callback_id] = replace(event, handled_at=at, recording_id=recording_id,
+                                           outcome=outcome)
+        return True
+
+    async def latest_stream_change(self, stream: str, domain: str, app: str,
+                                   before: datetime) -> StoredEvent | None:
+        changes = [e for e in self.events.values()
+                   if e.event_type in (0, 1) and e.stream_name == stream
+                   and (e.domain_name or "").lower() == domain.lower() and e.app_name == app
+                   and e.event_time is not None and e.event_time <= before]
+        return max(changes, key=lambda e: (e.event_time, e.id), default=None)
+
+    async def recordings_in_window(self, stream: str, domain: str, app: str,
+                                   at: datetime) -> list[Recording]:
+        return [r for r in self.rows.values()
+                if (r.stream_name, r.domain_name.lower(), r.app_name) == (stream,
+                                                                          domain.lower(), app)
+                and r.state is State.CREATED
+                and r.start_time < at + timedelta(seconds=1) and r.end_time > at]
+
+    async def due_live_checks(self, now: datetime, grace: timedelta) -> list[Recording]:
+        return [r for r in self.rows.values()
+                if r.state is State.CREATED and r.live_checked_at is None
+                and r.start_time <= now - grace and r.end_time > now]
+
+    async def claim_live_check(self, recording_id: int, at: datetime) -> bool:
+        row = self.rows.get(recording_id)
+        if row is None or row.live_checked_at is not None:
+            return False
+        self.rows[recording_id] = replace(row, live_checked_at=at)
+        return True
+
+
+# ---- who people are, and what they are shown --------------------------------------------------
+
+
+class FakeDirectory:
+    def __init__(self, zones: dict[str, str] | None = None, default: str = "UTC",
+                 groups: dict[str, frozenset[str]] | None = None) -> None:
+        self.zones = zones or {}
+        self.default = default
+        self.groups = groups or {}
+
+    async def zone_of(self, user_id: str) -> UserZone:
+        name = self.zones.get(user_id)
+        if name is None:
+            return self.default_zone(ZoneFallback.NO_ZONE_IN_PROFILE)
+        return UserZone(ZoneInfo(name), name)
+
+    def default_zone(self, fallback: ZoneFallback) -> UserZone:
+        return UserZone(ZoneInfo(self.default), self.default, fallback)
+
+    async def group_members(self, group_id: str) -> frozenset[str] | None:
+        return self.groups.get(group_id)
+
+
+@dataclass
+class Shown:
+    """What a notifier was asked to show, in order."""
+
+    announced: list[Plan] = field(default_factory=list)
+    replies: list[tuple[int, Any]] = field(default_factory=list)
+
+
+class FakeNotifier:
+    def __init__(self, root: str | None = "1700000000.000100") -> None:
+        self.root = root
+        self.shown = Shown()
+
+    async def announce(self, plan: Plan) -> str | None:
+        self.shown.announced.append(plan)
+        return self.root
+
+    async def reply(self, recording: Recording, message: Any) -> None:
+        self.shown.replies.append((recording.id, message))
+
+    def messages(self, kind: type) -> list[Any]:
+        return [m for _, m in self.shown.replies if isinstance(m, kind)]
+
+
+class CountingRechecks:
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def later(self, recording_id: int) -> None:
+        self.asked.append(recording_id)

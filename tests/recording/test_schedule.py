@@ -1,0 +1,132 @@
+"""Scheduling as the use case decides it: access → plan → duplicate → overlap → persist →
+create → outcome, against in-memory ports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.recording.access import AccessRules, RefusalReason, Refused
+from bot.recording.model import AuditAction, Outcome, State, ZoneFallback
+from bot.recording.plan import Field, PlanError, Problem
+from bot.recording.ports import OutcomeUnknown, RecordTaskInfo, TencentRejected
+from bot.recording.schedule import Duplicate, Invalid, Overlapping, Scheduled
+from tests.recording.conftest import NOW, SHANGHAI, World, build_world, request
+
+
+def ts(day: int, hour: int) -> int:
+    return int(datetime(2026, 11, day, hour, tzinfo=SHANGHAI).timestamp())
+
+
+async def test_a_request_is_shown_then_created_then_answered(world: World) -> None:
+    notifier = world.notifier()
+    result = await world.schedule.run(request(), notifier)
+
+    assert isinstance(result, Scheduled) and result.outcome.state is State.CREATED
+    [plan] = notifier.shown.announced  # the root message went out before Tencent answered
+    assert (plan.start, plan.end) == (datetime(2026, 11, 26, 20, tzinfo=SHANGHAI),
+                                      datetime(2026, 11, 26, 22, tzinfo=SHANGHAI))
+    [(_, spec)] = [c for c in world.live.calls if c[0] == "create"]
+    assert (spec.start_time, spec.end_time) == (ts(26, 20), ts(26, 22))
+    row = world.store.rows[result.recording.id]
+    assert (row.state, row.task_id, row.root_ts) == (State.CREATED, result.outcome.task_id,
+                                                     "1700000000.000100")
+    assert row.when_text == "tomorrow 8pm to 10pm" and row.timezone == "Asia/Shanghai"
+    [outcome] = notifier.messages(Outcome)
+    assert outcome.task_id == row.task_id
+    assert [a.action for a in world.store.trail] == [AuditAction.CREATE]
+
+
+async def test_a_refusal_stores_and_calls_nothing_but_the_audit() -> None:
+    world = build_world(AccessRules(users=frozenset({"U9"})))
+    result = await world.schedule.run(request(), world.notifier())
+    assert isinstance(result, Refused) and result.refusal.reason is RefusalReason.PEOPLE
+    assert world.store.rows == {} and world.live.calls == []
+    [entry] = world.store.trail
+    assert entry.action is AuditAction.DENIED and "schedule livetest" in entry.detail
+
+
+async def test_a_phrase_not_understood_is_returned_not_scheduled(world: World) -> None:
+    result = await world.schedule.run(request("tomorrow banana"), world.notifier())
+    assert isinstance(result, Invalid)
+    assert (result.error.field, result.error.problem) == (Field.WHEN,
+                                                          Problem.WHEN_NOT_UNDERSTOOD)
+    assert world.store.rows == {} and world.live.calls == []
+
+
+async def test_the_same_request_twice_creates_one_task(world: World) -> None:
+    first = await world.schedule.run(request(), world.notifier())
+    world.clock.advance(timedelta(minutes=1))
+    again = await world.schedule.run(request(), world.notifier())
+    assert isinstance(first, Scheduled) and isinstance(again, Duplicate)
+    assert again.first.id == first.recording.id
+    assert len(world.live.tasks) == 1 and world.live.count("create") == 1
+
+
+async def test_another_person_asking_the_same_is_not_a_duplicate(world: World) -> None:
+    await world.schedule.run(request(), world.notifier())
+    other = await world.schedule.run(request(user="U2", when="tomorrow 7am to 9am"),
+                                     world.notifier())
+    assert isinstance(other, Overlapping | Scheduled)
+
+
+async def test_an_overlap_asks_first_and_a_fourth_is_refused(world: World) -> None:
+    for i in range(3):
+        world.live.tasks[f"X{i}"] = RecordTaskInfo(f"X{i}", "livetest", "push.example.com",
+                                                   "live", ts(26, 19), ts(26, 21), 0, 0)
+    refused = await world.schedule.run(request(), world.notifier())
+    assert isinstance(refused, Overlapping) and refused.refused and len(refused.tasks) == 3
+
+    del world.live.tasks["X2"], world.live.tasks["X1"]
+    asked = await world.schedule.run(request(), world.notifier())
+    assert isinstance(asked, Overlapping) and not asked.refused
+    assert world.live.count("create") == 0 and world.store.rows == {}
+
+    confirmed = await world.schedule.run(request(), world.notifier(), plan=asked.plan,
+                                         overlap_confirmed=True)
+    assert isinstance(confirmed, Scheduled) and confirmed.outcome.state is State.CREATED
+
+
+async def test_tencent_refusing_is_an_outcome_with_its_code(world: World) -> None:
+    world.live.fail["create"] = TencentRejected("ResourceUnavailable.InvalidVodStatus", "no VOD",
+                                                "req-1")
+    result = await world.schedule.run(request(), world.notifier())
+    assert isinstance(result, Scheduled)
+    assert (result.outcome.state, result.outcome.code, result.outcome.request_id) == (
+        State.FAILED, "ResourceUnavailable.InvalidVodStatus", "req-1")
+    assert result.outcome.task_exists is False
+    assert world.store.rows[result.recording.id].state is State.FAILED
+    assert world.rechecks.asked == []
+
+
+async def test_no_answer_is_unknown_and_rechecked_later(world: World) -> None:
+    world.live.fail["create"] = OutcomeUnknown("Timeout", "no answer")
+    result = await world.schedule.run(request(), world.notifier())
+    assert isinstance(result, Scheduled) and result.outcome.state is State.UNKNOWN
+    assert result.outcome.task_exists is None
+    assert world.rechecks.asked == [result.recording.id]
+
+
+async def test_a_window_under_way_records_from_now(world: World) -> None:
+    result = await world.schedule.run(request("today 1pm to 4pm"), world.notifier())
+    assert isinstance(result, Scheduled)
+    assert result.recording.start_time == NOW.astimezone(UTC)
+    assert result.recording.end_time == datetime(2026, 11, 25, 16, tzinfo=SHANGHAI)
+
+
+async def test_the_form_check_names_the_field_and_audits_a_refusal() -> None:
+    world = build_world(AccessRules(domains={"push.example.com": frozenset({"S0VIP"})}))
+    try:
+        await world.schedule.check(request())
+    except PlanError as e:
+        assert (e.field, e.problem) == (Field.DOMAIN, Problem.ACCESS_DENIED)
+    else:
+        raise AssertionError("the form was accepted")
+    assert [a.action for a in world.store.trail] == [AuditAction.DENIED]
+
+
+async def test_the_form_check_reads_the_window_in_the_default_zone_when_slack_is_silent(
+    world: World,
+) -> None:
+    plan = await world.schedule.check(request(user="U0NOZONE"))
+    assert plan.zone == "UTC" and plan.zone_fallback is not None
+    assert plan.zone_fallback.fallback is ZoneFallback.NO_ZONE_IN_PROFILE
