@@ -1,21 +1,21 @@
 """The bot's own schedule: work that runs while it is up, not because someone asked.
 
-The "is the stream live?" check every few seconds. Each round is the use case's
-(bot.recording.callbacks); this only keeps it going, and survives a failing round.
+Each round is a use case's (the live check, bot.recording.callbacks; the root messages' window
+phases, bot.recording.phases); this only keeps them going, and survives a failing round.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-
-from bot.recording.callbacks import CallbackNotices
-from bot.recording.ports import Notifier
+from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
 #: How often the live check looks for recordings whose grace period has passed (at most).
 LIVE_CHECK_INTERVAL = 15.0
+#: How often root messages are brought up to date with their window (it opened, it ended).
+PHASE_INTERVAL = 15.0
 
 
 def live_check_interval(grace_seconds: int) -> float:
@@ -23,14 +23,18 @@ def live_check_interval(grace_seconds: int) -> float:
     return max(0.5, min(LIVE_CHECK_INTERVAL, grace_seconds / 2))
 
 
-async def live_check_loop(callbacks: CallbackNotices, notifier: Notifier,
-                          interval: float) -> None:
-    """Runs until cancelled (at shutdown); a failing round is logged and the next one runs."""
+async def repeat(step: Callable[[], Awaitable[object]], interval: float, what: str) -> None:
+    """Run ``step`` every ``interval`` seconds until cancelled (at shutdown); sooner when it
+    returns the seconds until its next round is due. A failing round is logged and the next
+    one runs."""
     while True:
+        wait = interval
         try:
-            await callbacks.check_live(notifier)
+            sooner = await step()
+            if isinstance(sooner, int | float) and not isinstance(sooner, bool):
+                wait = min(interval, max(0.1, float(sooner)))
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("the live check failed; trying again in %.0f s", interval)
-        await asyncio.sleep(interval)
+            log.exception("%s failed; trying again in %.0f s", what, interval)
+        await asyncio.sleep(wait)

@@ -18,10 +18,11 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.jobs import live_check_interval, live_check_loop
+from bot.jobs import PHASE_INTERVAL, live_check_interval, repeat
 from bot.recording.access import AccessGate, AccessPolicy
 from bot.recording.callbacks import CallbackNotices
 from bot.recording.manage import ManageRecordings
+from bot.recording.phases import RootPhases
 from bot.recording.reconcile import Reconcile
 from bot.recording.schedule import ScheduleRecording
 from bot.recording.templates import TemplateCatalog
@@ -65,6 +66,7 @@ class Runtime:
     callbacks: CallbackNotices
     templates: TemplateCatalog
     gate: AccessGate
+    phases: RootPhases
     clock: Callable[[], datetime]
     work: BackgroundWork = field(default_factory=BackgroundWork)
     ready: bool = False
@@ -101,12 +103,14 @@ class Runtime:
         """
         self.work.spawn(self.reconcile.pending(self.notifier), name="reconcile")
         self.work.spawn(self.templates.refresh(), name="templates")
+        self.keep_running(repeat(lambda: self.phases.round(self.notifier),
+                                 PHASE_INTERVAL, "refreshing root messages"), name="phases")
         if callbacks and self.settings.callback_key:
             self.work.spawn(self.callbacks.handle_unhandled(self.notifier, self.clock()),
                             name="callbacks-unhandled")
             interval = live_check_interval(self.settings.stream_grace_seconds)
-            self.keep_running(live_check_loop(self.callbacks, self.notifier, interval),
-                              name="live-check")
+            self.keep_running(repeat(lambda: self.callbacks.check_live(self.notifier), interval,
+                                     "the live check"), name="live-check")
 
     def on_callback(self, callback_id: int) -> None:
         """A newly kept callback event: act on it after Tencent got its answer."""
@@ -150,15 +154,16 @@ def build_runtime(
         live=live,
         slack=slack,
         directory=directory,
-        notifier=SlackNotifier(slack),
+        notifier=SlackNotifier(slack, clock=clock),
         schedule=ScheduleRecording(live, store, gate, directory, clock),
         manage=ManageRecordings(live, store, gate, clock, settings.admin_user_ids,
                                 settings.push_domains),
-        reconcile=Reconcile(live, store),
+        reconcile=Reconcile(live, store, clock),
         callbacks=CallbackNotices(store, clock, timedelta(seconds=settings.stream_grace_seconds),
                                   parse_event),
         templates=TemplateCatalog(live),
         gate=gate,
+        phases=RootPhases(store, clock),
         clock=clock,
     )
     rt.schedule.rechecks = _Rechecks(rt)

@@ -22,12 +22,12 @@ def test_root_message_shows_window_zone_requester_and_quotes_the_phrase_as_code(
     plan = plan_recording(
         RecordRequest("T1", "C1", "U1", "live_1", "tomorrow 8pm to 10pm", "push.example.com",
                       "live"), NOW)
-    msg = root_message(RootView.from_plan(plan))
+    msg = root_message(RootView.from_plan(plan), NOW)
     text = str(msg["blocks"])
     start = int(datetime(2026, 11, 26, 20, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp())
     assert f"<!date^{start}^" in text and "Asia/Shanghai" in text and "<@U1>" in text
     hostile = root_message(RootView.from_plan(plan.__class__(
-        req, plan.window, plan.start, plan.end, plan.zone)))
+        req, plan.window, plan.start, plan.end, plan.zone)), NOW)
     assert "<!here>" not in str(hostile["blocks"])
     assert len(msg["blocks"]) <= 50
 
@@ -44,7 +44,7 @@ def test_a_stored_command_is_shown_with_its_time_phrase_only():
         domain_name="push.example.com", app_name="show", stream_type=0, state=State.STOPPED,
         task_id="Tk1",
     )
-    text = str(root_message(RootView.from_row(row, "stopped by <@U2>"))["blocks"])
+    text = str(root_message(RootView.from_row(row, "stopped by <@U2>"), NOW)["blocks"])
     understood = ("Understood `tomorrow 8pm to 10pm` as "
                   "Thu 26 Nov 20:00 → 22:00 (2 h, Asia/Shanghai)")
     assert understood in text
@@ -57,3 +57,37 @@ def test_date_fallback_text_is_in_the_named_zone():
     noon_utc = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert slack_date(noon_utc, "Asia/Shanghai").endswith("|Wed 25 Nov 2026 20:00 Asia/Shanghai>")
     assert slack_date(noon_utc, "UTC-05:30").endswith("|Wed 25 Nov 2026 06:30 UTC-05:30>")
+
+
+def _buttons(msg: dict) -> list[str]:
+    return [e["text"]["text"] for b in msg["blocks"] if b["type"] == "actions"
+            for e in b["elements"]]
+
+
+def test_the_root_offers_only_what_the_window_allows():
+    from datetime import timedelta
+
+    from bot.recording.model import State
+
+    plan = plan_recording(RecordRequest("T1", "C1", "U1", "live_1", "tomorrow 8pm to 10pm",
+                                        "push.example.com", "live"), NOW)
+    view = RootView.from_plan(plan, state=State.CREATED, task_id="T", recording_id=5)
+    assert _buttons(root_message(view, NOW)) == ["Cancel"]
+    assert "Tencent ends the recording now" not in str(root_message(view, NOW))
+    assert _buttons(root_message(view, plan.start + timedelta(minutes=1))) == ["Stop recording"]
+    ended = root_message(view, plan.end)
+    assert _buttons(ended) == [] and "Window ended" in str(ended["blocks"])
+    failed = RootView.from_plan(plan, state=State.FAILED, recording_id=5)
+    assert _buttons(root_message(failed, NOW)) == []
+
+
+def test_a_window_under_way_is_said_once_and_consistently():
+    from datetime import timedelta
+
+    at = NOW.replace(hour=12, minute=27)
+    plan = plan_recording(RecordRequest("T1", "C1", "U1", "live_1", "today 10am to 2pm",
+                                        "push.example.com", "live"), at)
+    assert plan.start == at and plan.running_for == timedelta(hours=2, minutes=27)
+    text = str(root_message(RootView.from_plan(plan), at)["blocks"])
+    assert "it started 2 h 27 min ago; recording from now until 14:00" in text
+    assert f"<!date^{int(at.timestamp())}^" in text  # When: from now

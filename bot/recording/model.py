@@ -7,8 +7,8 @@ maps its rows to these, the Slack layer renders them, and a test builds them by 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, tzinfo
 
 from bot.timeparse import RecordingWindow, zone_tzinfo
 
@@ -59,6 +59,21 @@ class Verb(enum.StrEnum):
 
     STOP = "stop"  # StopRecordTask: end it now, keep the file
     CANCEL = "cancel"  # DeleteRecordTask: remove it before it starts
+
+
+class WindowPhase(enum.StrEnum):
+    """Where now is against a recording's window; it decides what may be done to it (cancel
+    before, stop during, nothing after)."""
+
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+
+
+def phase_at(start: datetime, end: datetime, now: datetime) -> WindowPhase:
+    if now < start:
+        return WindowPhase.BEFORE
+    return WindowPhase.DURING if now < end else WindowPhase.AFTER
 
 
 class TaskStatus(enum.StrEnum):
@@ -114,9 +129,12 @@ class NewRecording:
     error_message: str | None = None
     request_id: str | None = None
     live_checked_at: datetime | None = None
+    shown_phase: WindowPhase | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", State(self.state))  # ValueError for an unknown one
+        if self.shown_phase is not None:
+            object.__setattr__(self, "shown_phase", WindowPhase(self.shown_phase))
         for name in ("start_time", "end_time", "live_checked_at"):
             value = getattr(self, name)
             if value is not None and (value.tzinfo is None or value.utcoffset() is None):
@@ -152,6 +170,10 @@ class Recording:
     error_message: str | None = None
     request_id: str | None = None
     live_checked_at: datetime | None = None
+    shown_phase: WindowPhase | None = None  # what the root message shows, once scheduled
+
+    def phase(self, now: datetime) -> WindowPhase:
+        return phase_at(self.start_time, self.end_time, now)
 
     @property
     def tz(self) -> tzinfo:
@@ -259,10 +281,26 @@ class Plan:
     end: datetime
     zone: str
     zone_fallback: UserZone | None = None  # set when the default zone was used
+    requested_start: datetime | None = None  # the start as asked, when it was already past
 
     @property
     def stream(self) -> str:
         return self.request.stream
+
+    def from_now(self, now: datetime) -> Plan:
+        """A window already under way records from ``now`` (to the second): what Tencent is
+        sent is what is stored, so a later DescribeRecordTask can match the row exactly."""
+        now = now.astimezone(self.start.tzinfo).replace(microsecond=0)
+        if self.start >= now:
+            return self
+        return replace(self, start=now, requested_start=self.requested_start or self.start)
+
+    @property
+    def running_for(self) -> timedelta | None:
+        """How long the window had been open when it was planned (it records from then)."""
+        if self.requested_start is None or self.requested_start >= self.start:
+            return None
+        return self.start - self.requested_start
 
 
 @dataclass(frozen=True)

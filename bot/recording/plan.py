@@ -83,4 +83,4 @@ def plan_recording(request: RecordRequest, now: datetime,
     except WindowRuleError as e:
         raise PlanError(Field.WHEN, Problem.WINDOW_RULE, cause=e) from e
     return Plan(request=request, window=window, start=window.start, end=window.end,
-                zone=window.zone, zone_fallback=zone_fallback)
+                zone=window.zone, zone_fallback=zone_fallback).from_now(now)

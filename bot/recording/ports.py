@@ -34,6 +34,7 @@ from bot.recording.model import (
     StoredEvent,
     TaskStatus,
     UserZone,
+    WindowPhase,
     ZoneFallback,
     task_status_at,
 )
@@ -182,6 +183,13 @@ class Store(Protocol):
 
     async def claim_live_check(self, recording_id: int, at: datetime) -> bool: ...
 
+    async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]: ...
+
+    async def next_phase_change(self, now: datetime) -> datetime | None: ...
+
+    async def claim_shown_phase(self, recording_id: int, shown: WindowPhase | None,
+                                phase: WindowPhase) -> bool: ...
+
 
 # ---- Slack (or whatever shows the recording to people) --------------------------------------
 
@@ -199,6 +207,9 @@ class Notifier(Protocol):
 
     async def reply(self, recording: Recording, message: ThreadMessage) -> None:
         """Say ``message`` in the recording's thread (and show its new state on the root)."""
+
+    async def refresh(self, recording: Recording) -> None:
+        """Show the recording's current state and window phase on its root message."""
 
 
 class Directory(Protocol):

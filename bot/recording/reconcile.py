@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from bot.recording.model import PENDING_STATES, AuditAction, Reconciled, Recording, State
-from bot.recording.ports import LiveApi, LiveApiError, Notifier, RecordTaskInfo, Store
+from bot.recording.ports import Clock, LiveApi, LiveApiError, Notifier, RecordTaskInfo, Store
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,11 @@ LOOKUP_SLACK = 60
 
 
 class Reconcile:
-    def __init__(self, live: LiveApi, store: Store,
+    def __init__(self, live: LiveApi, store: Store, clock: Clock,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.live = live
         self.store = store
+        self.clock = clock
         self.sleep = sleep
 
     async def pending(self, notifier: Notifier) -> int:
@@ -78,7 +79,7 @@ class Reconcile:
         if found is not None:
             changed = await self.store.transition(
                 row.id, PENDING_STATES, State.CREATED, task_id=found.task_id,
-                error_code=None, error_message=None,
+                error_code=None, error_message=None, shown_phase=row.phase(self.clock()),
             )
         else:
             changed = await self.store.transition(

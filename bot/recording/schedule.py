@@ -27,7 +27,9 @@ from bot.recording.model import (
     RecordRequest,
     State,
     UserZone,
+    WindowPhase,
     ZoneFallback,
+    phase_at,
 )
 from bot.recording.plan import Field, PlanError, Problem, plan_recording
 from bot.recording.ports import (
@@ -193,11 +195,7 @@ class ScheduleRecording:
     async def _schedule(self, plan: Plan, notifier: Notifier) -> ScheduleResult:
         """Persist, show, call Tencent, persist the outcome, show it."""
         req = plan.request
-        # A window already under way records from now: what Tencent is sent is what is stored,
-        # so a later DescribeRecordTask can match the row exactly.
-        now = self.clock().astimezone(plan.start.tzinfo).replace(microsecond=0)
-        if plan.start < now:
-            plan = replace(plan, start=now)
+        plan = plan.from_now(self.clock())  # it may have started since it was planned
         async with self._lock_for(plan):
             first = await self.recent_duplicate(plan)
             if first is not None:
@@ -207,9 +205,10 @@ class ScheduleRecording:
         if root:
             row = await self.store.update(row.id, root_ts=root)
         outcome = replace(await self._create(plan), recording_id=row.id)
+        shown = plan_phase(plan, self.clock()) if outcome.state is State.CREATED else None
         row = await self.store.update(
             row.id, state=outcome.state, task_id=outcome.task_id, error_code=outcome.code,
-            error_message=outcome.message, request_id=outcome.request_id)
+            error_message=outcome.message, request_id=outcome.request_id, shown_phase=shown)
         await self.store.add_audit(row.id, req.team_id, req.user_id, AuditAction.CREATE,
                                    f"{outcome.state.value} {outcome.task_id or outcome.code}")
         await notifier.reply(row, outcome)
@@ -245,3 +244,7 @@ class ScheduleRecording:
                            request_id=e.request_id)
         log.info("created record task %s for %s", created.task_id, req.stream)
         return Outcome(State.CREATED, task_id=created.task_id, request_id=created.request_id)
+
+
+def plan_phase(plan: Plan, now: datetime) -> WindowPhase:
+    return phase_at(plan.start, plan.end, now)

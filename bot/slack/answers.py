@@ -58,7 +58,7 @@ class Services:
 async def schedule_and_answer(services: Services, client: AsyncWebClient,
                               request: RecordRequest, respond: Respond,
                               plan: Plan | None = None, overlap_confirmed: bool = False) -> None:
-    notifier = SlackNotifier(client, request.channel_id, respond)
+    notifier = SlackNotifier(client, request.channel_id, respond, services.schedule.clock)
     try:
         result = await services.schedule.run(request, notifier, plan=plan,
                                          overlap_confirmed=overlap_confirmed)
@@ -119,8 +119,9 @@ async def manage_and_answer(services: Services, client: AsyncWebClient, verb: Ve
     """Stop or cancel; refusals go to the actor only, a change to the recording's thread (and,
     typed as a command, maybe elsewhere, to the actor too)."""
     try:
+        notifier = SlackNotifier(client, clock=services.manage.clock)
         result = await services.manage.act(
-            verb, SlackNotifier(client), user_id=actor.user_id, team_id=actor.team_id,
+            verb, notifier, user_id=actor.user_id, team_id=actor.team_id,
             channel_id=actor.channel_id, task_id=task_id, recording_id=recording_id)
     except Exception:
         log.exception("%s failed inside the bot", verb)

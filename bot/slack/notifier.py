@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -37,8 +38,10 @@ class SlackNotifier:
     """``channel`` and ``respond`` are those of the request being answered, if any."""
 
     def __init__(self, client: AsyncWebClient, channel_id: str | None = None,
-                 respond: Respond | None = None) -> None:
+                 respond: Respond | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._client = client
+        self._clock = clock
         self._channel = channel_id
         self._respond = respond
         self._fallback_reason: str | None = None
@@ -46,7 +49,7 @@ class SlackNotifier:
 
     async def announce(self, plan: Plan) -> str | None:
         self._announced = plan
-        msg = root_message(RootView.from_plan(plan))
+        msg = root_message(RootView.from_plan(plan), self._clock())
         channel = self._channel or plan.request.channel_id
         try:
             resp = await self._client.chat_postMessage(channel=channel, **msg)
@@ -62,11 +65,14 @@ class SlackNotifier:
         msg, note = self._render(recording, message)
         if isinstance(message, Outcome):  # the answer first, then the root shows the state
             await self._post(recording, msg)
-            await self.refresh_root(recording)
+            await self._refresh(recording)
             return
         if note is not None:
-            await self.refresh_root(recording, note)
+            await self._refresh(recording, note)
         await self._post(recording, msg)
+
+    async def refresh(self, recording: Recording) -> None:
+        await self._refresh(recording)
 
     async def _post(self, recording: Recording, msg: dict) -> None:
         if recording.root_ts:
@@ -79,7 +85,7 @@ class SlackNotifier:
                             e.response.get("error"))
         await self._private(msg, recording.requester_id)
 
-    async def refresh_root(self, recording: Recording, note: str | None = None) -> None:
+    async def _refresh(self, recording: Recording, note: str | None = None) -> None:
         """Show the recording's current state on its root message (best effort: the thread
         has it)."""
         if not recording.root_ts:
@@ -92,7 +98,7 @@ class SlackNotifier:
             view = RootView.from_row(recording, note)
         try:
             await self._client.chat_update(channel=recording.channel_id, ts=recording.root_ts,
-                                           **root_message(view))
+                                           **root_message(view, self._clock()))
         except SlackApiError as e:
             log.warning("chat.update of %s failed: %s", recording.root_ts,
                         e.response.get("error"))

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
-from bot.recording.model import AuditAction, State
-from bot.store.types import ActionType, StateType, UTCDateTime, aware_utc
+from bot.recording.model import AuditAction, State, WindowPhase
+from bot.store.types import ActionType, PhaseType, StateType, UTCDateTime, aware_utc
 
 # Stable constraint and index names, so migrations can refer to them on every backend.
 NAMING_CONVENTION = {
@@ -61,6 +61,9 @@ class RecordingRow(Base):
     # When the "is the stream live?" check ran, start + STREAM_GRACE_SECONDS (once, whether or
     # not it posted); None: not yet.
     live_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The window phase the root message shows (its buttons, its status): before / during /
+    # after; None: no root with buttons yet.
+    shown_phase: Mapped[WindowPhase | None] = mapped_column(PhaseType)
 
     @validates("start_time", "end_time", "created_at", "updated_at", "live_checked_at")
     def _check_instant(self, key: str, value: datetime | None) -> datetime | None:

@@ -11,10 +11,10 @@ import asyncio
 import weakref
 from collections.abc import Iterable
 from dataclasses import fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -28,6 +28,7 @@ from bot.recording.model import (
     Recording,
     State,
     StoredEvent,
+    WindowPhase,
 )
 from bot.store.migrations import upgrade_to_head
 from bot.store.models import AuditRow, CallbackRow, RecordingRow
@@ -310,6 +311,60 @@ class RecordingStore:
             update(RecordingRow)
             .where(RecordingRow.id == recording_id, RecordingRow.live_checked_at.is_(None))
             .values(live_checked_at=aware_utc(at, "at"))
+        )
+        async with self.engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return result.rowcount == 1
+
+    # Root messages whose window phase moved on
+
+    async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]:
+        """Scheduled recordings whose root message shows a phase the window has left (it
+        opened, or it ended), soonest change first."""
+        now = aware_utc(now, "now")
+        return await self._recordings(
+            select(RecordingRow)
+            .where(
+                RecordingRow.state == State.CREATED,
+                RecordingRow.root_ts.is_not(None),
+                or_(
+                    and_(RecordingRow.shown_phase == WindowPhase.BEFORE,
+                         RecordingRow.start_time <= now),
+                    and_(RecordingRow.shown_phase.in_([WindowPhase.BEFORE, WindowPhase.DURING]),
+                         RecordingRow.end_time <= now),
+                ),
+            )
+            .order_by(RecordingRow.start_time, RecordingRow.id)
+            .limit(limit)
+        )
+
+    async def next_phase_change(self, now: datetime) -> datetime | None:
+        """The next moment a shown root message's window opens or ends, after ``now``."""
+        now = aware_utc(now, "now")
+        shown = (RecordingRow.state == State.CREATED, RecordingRow.root_ts.is_not(None))
+        async with self._sessions() as session:
+            opens = await session.scalar(
+                select(func.min(RecordingRow.start_time)).where(
+                    *shown, RecordingRow.shown_phase == WindowPhase.BEFORE,
+                    RecordingRow.start_time > now))
+            ends = await session.scalar(
+                select(func.min(RecordingRow.end_time)).where(
+                    *shown, RecordingRow.shown_phase.in_([WindowPhase.BEFORE, WindowPhase.DURING]),
+                    RecordingRow.end_time > now))
+        found = [aware_utc(t) if t.tzinfo else t.replace(tzinfo=UTC)
+                 for t in (opens, ends) if t is not None]
+        return min(found, default=None)
+
+    async def claim_shown_phase(self, recording_id: int, shown: WindowPhase | None,
+                                phase: WindowPhase) -> bool:
+        """Record that the root now shows ``phase``, if it still showed ``shown``: of two
+        processes refreshing one root, exactly one gets True."""
+        stmt = (
+            update(RecordingRow)
+            .where(RecordingRow.id == recording_id,
+                   RecordingRow.shown_phase.is_(None) if shown is None
+                   else RecordingRow.shown_phase == shown)
+            .values(shown_phase=phase)
         )
         async with self.engine.begin() as conn:
             result = await conn.execute(stmt)

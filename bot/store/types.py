@@ -16,7 +16,7 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from bot.recording.model import AuditAction, State
+from bot.recording.model import AuditAction, State, WindowPhase
 
 
 def aware_utc(value: datetime, what: str = "datetime") -> datetime:
@@ -75,3 +75,8 @@ class StateType(_TextEnum):
 class ActionType(_TextEnum):
     cache_ok = True
     enum_class = AuditAction
+
+
+class PhaseType(_TextEnum):
+    cache_ok = True
+    enum_class = WindowPhase

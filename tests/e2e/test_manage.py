@@ -47,7 +47,7 @@ def test_stop_button_stops_a_running_recording_and_says_who(client, live, slack)
     update = slack.wait_for("chat.update", lambda c: c.params.get("ts") == ts)
     [buttons] = [b for b in update.params["blocks"] if b.get("block_id") == "manage"]
     confirms = [e["confirm"]["title"]["text"] for e in buttons["elements"]]
-    assert confirms == ["Stop this recording?", "Cancel this recording?"]
+    assert confirms == ["Stop this recording?"]  # in its window: Stop, not Cancel
     click(client, slack, "recording_stop", rid, ts, user="U0SHANGHAI")
     update = root_update(slack, ts, "Stopped")
     assert not [b for b in update.params["blocks"] if b.get("block_id") == "manage"]
@@ -58,6 +58,17 @@ def test_stop_button_stops_a_running_recording_and_says_who(client, live, slack)
     assert "<@U0SHANGHAI>" in note.params["text"]
     [stop] = live.calls("StopRecordTask")
     assert stop["TaskId"] == live.tasks[0].task_id and live.tasks[0].stopped > 0
+
+
+def test_the_root_offers_stop_once_the_window_opens(client, live, slack):
+    ts, _ = schedule(client, slack, "opensoon", "in 1 minute for 1 hour")
+    first = slack.wait_for("chat.update", lambda c: c.params.get("ts") == ts)
+    assert "Cancel" in str(first.params["blocks"]) and "Stop recording" not in str(
+        first.params["blocks"])
+    opened = slack.wait_for("chat.update", lambda c: c.params.get("ts") == ts
+                            and "Stop recording" in str(c.params["blocks"]), timeout=75)
+    assert "In its window" in str(opened.params["blocks"])
+    assert "Cancel this recording?" not in str(opened.params["blocks"])
 
 
 def test_cancel_button_deletes_a_future_task(client, live, slack):

@@ -60,7 +60,7 @@ def build_world(rules: AccessRules | None = None, now: datetime = NOW) -> World:
         ScheduleRecording(live, store, gate, directory, clock, rechecks),
         ManageRecordings(live, store, gate, clock, frozenset({"UADMIN"}),
                          ("push.example.com",)),
-        Reconcile(live, store, sleep=no_wait),
+        Reconcile(live, store, clock, sleep=no_wait),
     )
 
 

@@ -23,6 +23,7 @@ from bot.recording.model import (
     State,
     StoredEvent,
     UserZone,
+    WindowPhase,
     ZoneFallback,
 )
 from bot.recording.ports import (
@@ -230,6 +231,26 @@ class MemoryStore:
         self.rows[recording_id] = replace(row, live_checked_at=at)
         return True
 
+    async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]:
+        return [r for r in self.rows.values()
+                if r.state is State.CREATED and r.root_ts and r.shown_phase is not None
+                and r.shown_phase != r.phase(now) and r.shown_phase is not WindowPhase.AFTER
+                ][:limit]
+
+    async def next_phase_change(self, now: datetime) -> datetime | None:
+        times = [t for r in self.rows.values()
+                 if r.state is State.CREATED and r.root_ts and r.shown_phase is not None
+                 for t in (r.start_time, r.end_time) if t > now]
+        return min(times, default=None)
+
+    async def claim_shown_phase(self, recording_id: int, shown: WindowPhase | None,
+                                phase: WindowPhase) -> bool:
+        row = self.rows.get(recording_id)
+        if row is None or row.shown_phase != shown:
+            return False
+        self.rows[recording_id] = replace(row, shown_phase=phase)
+        return True
+
 
 # ---- who people are, and what they are shown --------------------------------------------------
 
@@ -260,6 +281,7 @@ class Shown:
 
     announced: list[Plan] = field(default_factory=list)
     replies: list[tuple[int, Any]] = field(default_factory=list)
+    refreshed: list[Recording] = field(default_factory=list)
 
 
 class FakeNotifier:
@@ -273,6 +295,9 @@ class FakeNotifier:
 
     async def reply(self, recording: Recording, message: Any) -> None:
         self.shown.replies.append((recording.id, message))
+
+    async def refresh(self, recording: Recording) -> None:
+        self.shown.refreshed.append(recording)
 
     def messages(self, kind: type) -> list[Any]:
         return [m for _, m in self.shown.replies if isinstance(m, kind)]

@@ -89,3 +89,20 @@ async def test_the_list_merges_the_bots_rows_with_tencents_tasks(world: World) -
         (mine.task_id, TaskStatus.SCHEDULED, True),
     ]
     assert listing.items[1].start == datetime(2026, 11, 26, 12, tzinfo=UTC)
+
+
+async def test_roots_follow_their_window_once_each(world: World) -> None:
+    from bot.recording.model import WindowPhase
+    from bot.recording.phases import RootPhases
+
+    rec = await scheduled(world)  # 15:00 to 17:00; it is 14:00
+    assert world.store.rows[rec.id].shown_phase is WindowPhase.BEFORE
+    phases, notifier = RootPhases(world.store, world.clock), world.notifier()
+    assert await phases.refresh_due(notifier) == 0
+    world.clock.advance(timedelta(hours=1))
+    assert await phases.refresh_due(notifier) == 1
+    assert await phases.refresh_due(notifier) == 0
+    world.clock.advance(timedelta(hours=2))
+    assert await phases.refresh_due(notifier) == 1
+    assert [r.shown_phase for r in notifier.shown.refreshed] == [WindowPhase.DURING,
+                                                                 WindowPhase.AFTER]

@@ -130,3 +130,13 @@ async def test_the_form_check_reads_the_window_in_the_default_zone_when_slack_is
     plan = await world.schedule.check(request(user="U0NOZONE"))
     assert plan.zone == "UTC" and plan.zone_fallback is not None
     assert plan.zone_fallback.fallback is ZoneFallback.NO_ZONE_IN_PROFILE
+
+
+async def test_a_window_under_way_is_planned_from_now_and_says_since_when(world: World) -> None:
+    world.clock.advance(timedelta(minutes=27))  # 14:27
+    notifier = world.notifier()
+    await world.schedule.run(request("today 12pm to 4pm"), notifier)
+    [plan] = notifier.shown.announced
+    assert plan.start == datetime(2026, 11, 25, 14, 27, tzinfo=SHANGHAI)
+    assert plan.requested_start == datetime(2026, 11, 25, 12, tzinfo=SHANGHAI)
+    assert plan.running_for == timedelta(hours=2, minutes=27)

@@ -22,7 +22,7 @@ def test_schedules_lists_and_cancels_with_the_button(shell):
     s = shell(
         "/record livetest tomorrow 8pm to 10pm",
         "/record list",
-        "click 2",  # Cancel, behind a confirm dialog
+        "click 1",  # Cancel (the window has not opened, so no Stop), behind a confirm dialog
         "y",
     )
     assert s.returncode == 0
@@ -40,13 +40,13 @@ def test_schedules_lists_and_cancels_with_the_button(shell):
     task_id = reply.group(1)
     assert "(edited) 🎬 Recording request for `livetest`" in scheduled
     assert f"Status: ✅ Scheduled · TaskId `{task_id}`" in scheduled
-    assert "[1] Stop recording   [2] Cancel" in scheduled
+    assert "[1] Cancel" in scheduled and "Stop recording" not in scheduled
 
     listed = s.answer("/record list")
     assert "(only you) Recordings" in listed
     assert "scheduled · `livetest`" in listed and task_id in listed
 
-    cancelled = s.answer("click 2")
+    cancelled = s.answer("click 1")
     assert "Cancel this recording?" in cancelled
     assert "Cancelled" in cancelled
     assert "↳ @you cancelled the recording" in cancelled

@@ -92,6 +92,7 @@ async def test_a_database_from_before_migrations_is_adopted(db: Database) -> Non
         await conn.execute(text("DROP TABLE callback_events"))
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN live_checked_at"))
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN when_text"))
+        await conn.execute(text("ALTER TABLE recordings DROP COLUMN shown_phase"))
         await conn.execute(text("DROP TABLE audit"))
         await conn.execute(text("DROP TABLE alembic_version"))
         await conn.execute(text("DROP INDEX ix_recordings_team_id_start_time"))

@@ -168,3 +168,29 @@ async def test_audit_rows(store: RecordingStore) -> None:
 
     with pytest.raises(ValueError):
         await store.add_audit(row.id, "T1", "U1", "explode")
+
+
+async def test_roots_whose_window_opened_or_ended_are_found_and_claimed_once(
+    store: RecordingStore,
+) -> None:
+    from bot.recording.model import WindowPhase
+
+    before = await store.add(recording(state=State.CREATED, root_ts="1.1", shown_phase="before",
+                                       start_time=T0, end_time=T0 + 2 * HOUR))
+    during = await store.add(recording(state=State.CREATED, root_ts="1.2", shown_phase="during",
+                                       start_time=T0 - HOUR, end_time=T0 + 3 * HOUR))
+    await store.add(recording(state=State.CANCELLED, root_ts="1.3", shown_phase="before",
+                              start_time=T0, end_time=T0 + HOUR))
+    await store.add(recording(state=State.CREATED, root_ts=None, shown_phase="before"))
+
+    assert await store.stale_roots(T0 - timedelta(minutes=1)) == []
+    assert [r.id for r in await store.stale_roots(T0)] == [before.id]
+    assert [r.id for r in await store.stale_roots(T0 + 4 * HOUR)] == [during.id, before.id]
+
+    assert await store.claim_shown_phase(before.id, WindowPhase.BEFORE, WindowPhase.DURING)
+    assert not await store.claim_shown_phase(before.id, WindowPhase.BEFORE, WindowPhase.DURING)
+    assert (await store.get(before.id)).shown_phase is WindowPhase.DURING
+    assert await store.stale_roots(T0) == []
+    # What comes next: "during" ends at T0 + 2 h, the other at T0 + 3 h.
+    assert await store.next_phase_change(T0) == T0 + 2 * HOUR
+    assert await store.next_phase_change(T0 + 5 * HOUR) is None

@@ -4,7 +4,7 @@ state, and the buttons that state allows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -16,7 +16,15 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.recording.model import Plan, Recording, State, StreamType, ZoneFallback
+from bot.recording.model import (
+    Plan,
+    Recording,
+    State,
+    StreamType,
+    WindowPhase,
+    ZoneFallback,
+    phase_at,
+)
 from bot.slack.blocks.text import code, escape, mention, message, slack_date
 from bot.slack.blocks.values import CANCEL_ACTION, STOP_ACTION, recording_value
 from bot.timeparse import format_duration
@@ -42,6 +50,7 @@ class RootView:
     task_id: str | None = None
     recording_id: int | None = None
     status_note: str | None = None  # e.g. who stopped it, and when
+    running_for: timedelta | None = None  # the window had started this long ago when asked
 
     @classmethod
     def from_plan(cls, plan: Plan, **kw: object) -> RootView:
@@ -50,7 +59,8 @@ class RootView:
             stream=req.stream, domain=req.domain, app=req.app, start=plan.start, end=plan.end,
             zone=plan.zone, requester_id=req.user_id, when_text=req.when_text,
             understood=plan.window.description, stream_type=req.stream_type,
-            template_id=req.template_id, zone_note=zone_note(plan), **kw,  # type: ignore[arg-type]
+            template_id=req.template_id, zone_note=zone_note(plan),
+            running_for=plan.running_for, **kw,  # type: ignore[arg-type]
         )
 
     @classmethod
@@ -100,33 +110,55 @@ STATUS = {
     State.STOPPED: ":black_square_for_stop: Stopped",
     State.CANCELLED: ":no_entry_sign: Cancelled",
 }
+#: A scheduled recording's status, by where its window stands.
+SCHEDULED_STATUS = {
+    WindowPhase.BEFORE: STATUS[State.CREATED],
+    WindowPhase.DURING: ":red_circle: In its window — Tencent records whenever the stream is "
+                        "pushed",
+    WindowPhase.AFTER: ":checkered_flag: Window ended",
+}
 
 
-def _manage_buttons(recording_id: int) -> ActionsBlock:
+def _status(view: RootView, phase: WindowPhase) -> str:
+    if view.state is State.CREATED:
+        return SCHEDULED_STATUS[phase]
+    return STATUS.get(view.state, str(view.state))
+
+
+def _stop_button(value: str) -> ButtonElement:
+    return ButtonElement(
+        text="Stop recording", action_id=STOP_ACTION, value=value, style="danger",
+        confirm=ConfirmObject(
+            title="Stop this recording?",
+            text="Tencent ends the recording now and keeps the file; the task will not start "
+                 "again.",
+            confirm="Stop recording", deny="Keep recording", style="danger",
+        ),
+    )
+
+
+def _cancel_button(value: str) -> ButtonElement:
+    return ButtonElement(
+        text="Cancel", action_id=CANCEL_ACTION, value=value,
+        confirm=ConfirmObject(
+            title="Cancel this recording?",
+            text="Tencent deletes the task before its window opens; nothing is recorded.",
+            confirm="Cancel recording", deny="Keep it",
+        ),
+    )
+
+
+def manage_buttons(recording_id: int, phase: WindowPhase) -> ActionsBlock | None:
+    """What the window allows: Cancel before it opens, Stop while it is open, nothing after."""
     value = recording_value(recording_id)
-    return ActionsBlock(block_id="manage", elements=[
-        ButtonElement(
-            text="Stop recording", action_id=STOP_ACTION, value=value, style="danger",
-            confirm=ConfirmObject(
-                title="Stop this recording?",
-                text="Tencent ends the recording now and keeps the file; the task will not "
-                     "start again.",
-                confirm="Stop recording", deny="Keep recording", style="danger",
-            ),
-        ),
-        ButtonElement(
-            text="Cancel", action_id=CANCEL_ACTION, value=value,
-            confirm=ConfirmObject(
-                title="Cancel this recording?",
-                text="Tencent deletes the task before it starts. (A recording already in its "
-                     "window must be stopped instead.)",
-                confirm="Cancel recording", deny="Keep it",
-            ),
-        ),
-    ])
+    if phase is WindowPhase.BEFORE:
+        return ActionsBlock(block_id="manage", elements=[_cancel_button(value)])
+    if phase is WindowPhase.DURING:
+        return ActionsBlock(block_id="manage", elements=[_stop_button(value)])
+    return None
 
 
-def root_message(view: RootView, now: datetime | None = None) -> dict:
+def root_message(view: RootView, now: datetime) -> dict:
     """The root message: what was understood, the window, the zone, who asked, and its state."""
     span = f"{slack_date(view.start, view.zone)} → {slack_date(view.end, view.zone)}"
     zone = f"`{view.zone}`" + (f" ({escape(view.zone_note)})" if view.zone_note else "")
@@ -140,12 +172,16 @@ def root_message(view: RootView, now: datetime | None = None) -> dict:
         MarkdownTextObject(text=f"*Stream type / template*\n{kind} / {template}"),
         MarkdownTextObject(text=f"*Requested by*\n{mention(view.requester_id)}"),
     ]
-    status = STATUS.get(view.state, str(view.state))
+    phase = phase_at(view.start, view.end, now)
+    status = _status(view, phase)
     if view.task_id and view.state in (State.CREATED, State.STOPPED, State.CANCELLED):
         status += f" · TaskId {code(view.task_id)}"
     if view.status_note:
         status += f" · {view.status_note}"
     understood = f"Understood {code(view.when_text, 300)} as {escape(view.understood, 300)}"
+    if view.running_for is not None:
+        understood += (f": it started {format_duration(view.running_for)} ago; recording from "
+                       f"now until {view.end:%H:%M}")
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f":clapper: *Recording request* for {code(view.stream)}")
@@ -154,11 +190,12 @@ def root_message(view: RootView, now: datetime | None = None) -> dict:
         ContextBlock(elements=[MarkdownTextObject(text=understood)]),
         SectionBlock(text=MarkdownTextObject(text=f"*Status:* {status}")),
     ]
-    still_open = now is None or now < view.end
-    if view.state is State.CREATED and view.recording_id is not None and still_open:
-        blocks.append(_manage_buttons(view.recording_id))
+    if view.state is State.CREATED and view.recording_id is not None:
+        buttons = manage_buttons(view.recording_id, phase)
+        if buttons is not None:
+            blocks.append(buttons)
     text = (
-        f"Recording request for {view.stream}: {view.understood}, requested by "
-        f"{mention(view.requester_id)} — {STATUS.get(view.state, str(view.state))}"
+        f"Recording request for {escape(view.stream)}: {escape(view.understood)}, requested by "
+        f"{mention(view.requester_id)} — {status}"
     )
     return message(blocks, text)
