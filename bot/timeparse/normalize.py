@@ -10,8 +10,8 @@ become their simplified forms.
 from __future__ import annotations
 
 _TRADITIONAL = str.maketrans(
-    "點時週後鐘個兩禮從開錄現間淩號區東臺灣倫約紐磯製這頭長總續為馬協調內以過",
-    "点时周后钟个两礼从开录现间凌号区东台湾伦约纽矶制这头长总续为马协调内以过",
+    "點時週後鐘個兩禮從開錄現間淩號區東臺灣倫約紐磯製這頭長總續為馬協調內以過晝聽當來於複連際",
+    "点时周后钟个两礼从开录现间凌号区东台湾伦约纽矶制这头长总续为马协调内以过昼听当来于复连际",
 )
 
 _PUNCT = str.maketrans(
