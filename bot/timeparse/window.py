@@ -104,8 +104,14 @@ class _Parse:
     """One call of parse_window: the text, the zone, and the error helper."""
 
     def __init__(self, text: str, now: datetime, *, offer_choices: bool = True,
-                 implied_day: date | None = None):
+                 implied_day: date | None = None, choice_text: str | None = None,
+                 verify=None):
         self.text = text
+        # Questions offer the user's whole text with the span replaced (the
+        # same length as ``text``, which may have repeat words blanked out),
+        # each checked with ``verify`` (parse_window by default).
+        self.choice_text = choice_text if choice_text is not None else text
+        self.verify = verify
         self.chinese = bool(_CJK.search(text))
         self.now = now
         self.notes: list[WindowNote] = []
@@ -131,11 +137,15 @@ class _Parse:
     def _choices(self, token, readings: tuple[str, ...]) -> tuple[str, ...]:
         """The text with ``token``'s span replaced by each reading, kept when it parses."""
         out = []
+        base = self.choice_text
         for reading in readings:
-            for candidate in (self.text[:token.start] + reading + self.text[token.end:], reading):
+            for candidate in (base[:token.start] + reading + base[token.end:], reading):
                 candidate = " ".join(candidate.split())
                 try:
-                    _Parse(candidate, self.now, offer_choices=False).run()
+                    if self.verify is not None:
+                        self.verify(candidate, self.now)
+                    else:
+                        _Parse(candidate, self.now, offer_choices=False).run()
                 except TimeParseError:
                     continue
                 out.append(candidate)
@@ -589,9 +599,11 @@ def parse_window(text: str, now: datetime) -> RecordingWindow:
     return run_parse(text, now)
 
 
-def run_parse(text: str, now: datetime, implied_day: date | None = None) -> RecordingWindow:
+def run_parse(text: str, now: datetime, implied_day: date | None = None,
+              choice_text: str | None = None, verify=None) -> RecordingWindow:
     try:
-        return _Parse(text, now, implied_day=implied_day).run()
+        return _Parse(text, now, implied_day=implied_day, choice_text=choice_text,
+                      verify=verify).run()
     except OverflowError:  # a duration or offset beyond the calendar
         raise TimeParseError("{q} is too far away", text.strip(), text,
                              problem=P.TOO_FAR) from None
