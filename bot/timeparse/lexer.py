@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from . import zones
-from .notes import ReadAs
+from .notes import Approximate, ReadAs
 from .numbers import CN_NUM, EN_HOUR_WORD, EN_MINUTE_WORD, EN_NUM, EN_WORD, en_int, number
 from .tokens import (
     AfterTok,
@@ -60,7 +60,7 @@ class BeforeTok:
 @dataclass
 class Lexed:
     tokens: list[Token | BeforeTok]
-    notes: list[ReadAs] = field(default_factory=list)
+    notes: list[ReadAs | Approximate] = field(default_factory=list)
 
 
 WEEKDAYS_EN = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -94,7 +94,7 @@ TYPOS = {
     "tonite": "tonight", "tonight": "tonight", "tonigh": "tonight", "tonght": "tonight",
     "2nite": "tonight", "2night": "tonight", "tonigth": "tonight",
     "untl": "until", "untill": "until", "unitl": "until", "utnil": "until", "unti": "until",
-    "tdy": "today", "2day": "today", "todya": "today",
+    "tdy": "today", "todya": "today",
 }  # fmt: skip
 _TOMORROW = "|".join(sorted([k for k, v in TYPOS.items() if v == "tomorrow"], key=len,
                             reverse=True))
@@ -114,7 +114,8 @@ _UNITS = {
 }
 _UNIT_ANY = "|".join(f"(?P<u_{k}>{v})" for k, v in _UNITS.items())
 _COMP = re.compile(
-    rf"(?P<q>{_QTY})\s*(?:-\s*)?(?:and\s+(?P<frac>{_FRAC})\s+)?(?:{_UNIT_ANY})(?![a-z])"
+    rf"(?P<q>{_QTY})\s*(?:-\s*)?(?:and\s+(?P<frac>{_FRAC})\s+)?(?:of\s+an?\s+)?(?:{_UNIT_ANY})"
+    rf"(?![a-z])"
     rf"(?:\s+and\s+(?P<frac2>{_FRAC}))?"
 )
 _SPECIAL_DUR = re.compile(
@@ -126,7 +127,9 @@ _SPECIAL_DUR = re.compile(
 _DUR_PRE = re.compile(
     r"(?P<pre>for\s+the\s+next|over\s+the\s+next|in\s+the\s+next|during\s+the\s+next"
     r"|within\s+the\s+next|the\s+next|next|within|for|in|after)\s+"
+    r"(?P<approx>(?:about|around|roughly|approximately|approx\.?|some)\s+)?"
 )
+_BARE_UNIT = re.compile(r"(?P<u>hour|minute)(?![a-z])")
 _DUR_POST = re.compile(r"\s+(?P<post>from\s+now|later|time|'s\s+time|s\s+time)(?![a-z])")
 _JOIN = re.compile(r"\s*,?\s*(?:and\s+)?")
 _COMPACT_REST = re.compile(r"(?P<n>\d{1,2})(?![\d:.a-z])")
@@ -151,10 +154,13 @@ class Ctx:
     def __init__(self, norm: str, original: str):
         self.norm = norm
         self.original = original
-        self.notes: list[ReadAs] = []
+        self.notes: list[ReadAs | Approximate] = []
 
     def before(self, pos: int) -> str:
         return self.norm[max(0, pos - 24):pos]
+
+    def note_approx(self, start: int, end: int) -> None:
+        self.notes.append(Approximate(self.original[start:end].strip()))
 
     def typo(self, start: int, end: int, canonical: str) -> None:
         written = self.original[start:end]
@@ -193,6 +199,8 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
         if ranks[unit] <= last_rank:
             break
         q = m.group("q")
+        if unit == "h" and re.fullmatch(r"\d{4}", q):
+            return None  # "2130 hrs": a 24-hour clock time, not 89 days
         if q in ("a", "an") and unit in "dhms" and m.group(f"u_{unit}") in ("d", "h", "m", "s"):
             break  # "a h" is not a duration
         try:
@@ -225,9 +233,11 @@ def _rule_duration(ctx: Ctx, pos: int):
     pre = " ".join(pre_m.group("pre").split()) if pre_m else None
     start = pre_m.end() if pre_m else pos
     found = _scan_duration(ctx, start)
+    if found is None and pre is not None and "next" in pre:
+        bare = _BARE_UNIT.match(s, start)  # "over the next hour"
+        if bare:
+            found = bare.end(), 3600.0 if bare.group("u") == "hour" else 60.0
     if found is None:
-        if pre_m and pre in ("for", "in", "within", "after"):
-            return None
         return None
     end, secs = found
     if secs <= 0:
@@ -244,6 +254,8 @@ def _rule_duration(ctx: Ctx, pos: int):
     if pre is None and re.search(r"(?:^|\s)at\s+$", before):
         return None  # "at 20h" is a clock time, never a duration
     delta = timedelta(seconds=secs)
+    if pre_m and pre_m.group("approx"):
+        ctx.note_approx(pos, end)
     if (pre in ("in", "after") or post) and re.search(r"\dd|days?(?![a-z])", s[start:end]):
         return None  # "in 2 days": a day, not an instant (see the day rules)
     if pre in ("in", "after") or post:
@@ -392,7 +404,7 @@ def _euro_h(m: re.Match, ctx: Ctx) -> Emit:
     after = ctx.norm[m.end():m.end() + 12]
     if re.search(r"(?:^|\s)(?:for|in|after|within|next)\s+$", before):
         return None  # a duration
-    says_clock = (re.search(r"(?:^|\s)(?:at|from|until|till|til|by|starting|à|a)\s+$|[-~]\s*$",
+    says_clock = (re.search(r"(?:^|\s)(?:at|from|until|till|til|to|by|starting|à|a)\s+$|[-~]\s*$",
                             before)
                   or re.match(r"\s*(?:-|~|to)\s*\d{1,2}h", after))
     if h > 23 or (mins and int(mins) >= 60):
@@ -413,11 +425,10 @@ def _spelled_clock(m: re.Match, ctx: Ctx) -> Emit:
     mins_text = m.group("m")
     mins = 0
     if mins_text:
-        if "o'" in mins_text or mins_text.startswith("oh") or mins_text.startswith("o "):
-            digits = mins_text.split()[-1]
-            mins = en_int(digits) if not digits.startswith("clock") else 0
-        elif "clock" in mins_text:
+        if "clock" in mins_text:
             mins = 0
+        elif mins_text.startswith("oh") or mins_text.startswith("o "):
+            mins = en_int(mins_text.split()[-1])
         else:
             mins = en_int(mins_text)
     mer = _mer(m)
@@ -436,7 +447,8 @@ def _past_to(m: re.Match, ctx: Ctx) -> Emit:
     words = " ".join(m.group("mm").split())
     rel = m.group("rel")
     hour_text = m.group("h")
-    if re.search(r"(?:^|\s)(?:from|between)\s+$", ctx.before(m.start())):
+    if rel in ("to", "till", "til") and re.search(r"(?:^|\s)(?:from|between)\s+$",
+                                                  ctx.before(m.start())):
         return None  # "from five to eleven" is a range
     if words == "half":
         minutes = 30
@@ -525,6 +537,15 @@ def _cn_clock(m: re.Match, ctx: Ctx) -> Emit:
     except ValueError:
         return None
     return _clock(m, h, mins, 0, None, Style.BARE)
+
+
+def _cn_minutes_to(m: re.Match, ctx: Ctx) -> Emit:
+    """"差一刻九点" (8:45), "差五分十点" (9:55)."""
+    h = int(number(m.group("h")))
+    mins = (15 if m.group("q") == "一刻" else 45) if m.group("q") else int(number(m.group("m")))
+    if not (1 <= h <= 24 and 0 < mins < 60):
+        return None
+    return _clock(m, h - 1 or 12, 60 - mins, 0, None, Style.BARE if h - 1 <= 12 else Style.EXACT)
 
 
 def _cn_offset(m: re.Match, ctx: Ctx) -> Emit:
@@ -738,7 +759,7 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
     (r"(?P<date>\d{4}-\d{2}-\d{2})(?P<t>[t ])"
      r"(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?P<off>z|[+-]\d{2}(?::?\d{2})?)(?![\d:])", _iso),
     (r"@?(?P<ts>\d{10}(?:\d{3})?(?:\.\d+)?)(?![\d:])", _unix),
-    (r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?:t(?=\d))?(?![\d])", _num_date),
+    (r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?:t(?=\d)|(?![\d]))", _num_date),
     # ISO 8601 interval: start/end; start/PT2H (the duration follows)
     (r"(?<=[\dz])/(?=\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|t\d))",
      _const(lambda sp: SepTok(Sep.RANGE, **sp))),
@@ -751,7 +772,7 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
     (rf"(?P<d>{_CN_DUR})\s*(?:之内|以内|内)", _cn_dur),
     (rf"(?:再?过\s*)?(?P<d>{_CN_DUR})\s*(?:之|以)?后|再?过\s*(?P<d2>{_CN_DUR})", _cn_offset),
     (rf"(?:录制|录像|录|持续|时长|总共|共|长)?\s*(?P<d>{_CN_DUR})", _cn_dur),
-    (r"现在马上|现在立刻|现在就|现在|马上|立刻|立即|即刻|此刻|即时|立马", _const(
+    (r"现在马上|现在立刻|现在就|现在|马上|立刻|立即|即刻|此刻|即时|立马|而家|依家|宜家", _const(
         lambda sp: NowTok(**sp))),
     (r"一直到|直到|截止到|截至|截止", _const(lambda sp: SepTok(Sep.UNTIL, **sp))),
     (rf"(?:(?P<n>{CN_NUM})|(?P<n2>[一两二三四五六七八九十]))\s*(?P<unit>天|日|个?(?:星期|礼拜)|周)"
@@ -779,6 +800,8 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
     (r"午夜", _const(lambda sp: ClockTok(Clock(0, day_shift=1), **sp))),
     ("|".join(sorted(PERIODS_ZH, key=len, reverse=True)),
      lambda m, ctx: [PeriodTok(PERIODS_ZH[m.group(0)], **_sp(m))]),
+    (rf"差\s*(?:(?P<q>一刻|三刻)|(?P<m>{CN_NUM})\s*分钟?)\s*(?P<h>{CN_NUM})\s*(?:点|时)钟?",
+     _cn_minutes_to),
     (rf"(?P<h>{CN_NUM})\s*(?:点|时)\s*钟?\s*(?:(?P<half>半)|(?P<q>一刻|三刻)"
      rf"|(?P<zi>{CN_NUM})\s*个\s*字"
      rf"|(?!{_CN_NUM_CLASS}*\s*(?:个|小时|钟头|分钟|秒))(?P<before_m>零)?(?P<m>{CN_NUM})\s*(?P<fen>分)?"
@@ -793,7 +816,7 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
     # English
     (rf"(?P<mm>{_MM})\s+(?P<rel>past|after|to|before|till|til|of)\s+(?P<h>{_HOUR_ANY})"
      rf"(?:{MER})?{_BC}", _past_to),
-    (rf"half\s+(?P<h>\d{{1,2}}|{EN_HOUR_WORD})(?!\s*(?:hours?|hrs?|h|minutes?|mins?|:)){MER}?{_BC}",
+    (rf"half\s+(?P<h>\d{{1,2}}|{EN_HOUR_WORD})(?!\s*(?:hours?|hrs?|h|minutes?|mins?|:))(?:{MER})?{_BC}",
      _half_hour_british),
     (r"(?P<n>\d{1,2})\s+(?:to|till|til)\s+(?P<h>\d{1,2})(?![\d:]|\s*(?:[ap]\.?m|o'?clock))",
      _n_to_h),
@@ -803,12 +826,13 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
      rf"|this\s+(?:very\s+)?(?:minute|moment)){_B}", _const(lambda sp: NowTok(**sp))),
     (rf"between{_B}", _const(lambda sp: BetweenTok(**sp))),
     (rf"(?:until|till|til|'til|up\s+to|up\s+until|by|before|{_UNTIL_TYPO}){_B}", _until),
-    (rf"(?:to|thru|through){_B}|->|=>|-|~", _const(lambda sp: SepTok(Sep.RANGE, **sp))),
+    (rf"(?:to|thru|through){_B}|->|=>|-(?!\s*ish(?![a-z]))|~",
+     _const(lambda sp: SepTok(Sep.RANGE, **sp))),
     (rf"and{_B}", _const(lambda sp: SepTok(Sep.AND, **sp))),
     (rf"(?:the\s+)?day\s+after\s+(?:tomorrow|{_TOMORROW}){_B}|overmorrow{_B}",
      _const(_day(RelDay(2)))),
     (rf"(?:tomorrow|{_TOMORROW}){_B}", _typo_day("tomorrow", 1)),
-    (rf"(?:today|tdy|2day|todya){_B}", _typo_day("today", 0)),
+    (rf"(?:today|tdy|todya){_B}", _typo_day("today", 0)),
     (rf"yesterday{_B}", _const(_day(RelDay(-1)))),
     (rf"(?:the\s+)?(?:next|following)\s+day{_B}|the\s+day\s+after{_B}",
      _const(_day(AnchorDay(1)))),
@@ -823,8 +847,9 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
      rf"(?P<tw>\s+this\s+week)?){_B}", _weekday_en),
     (rf"(?:(?P<this>this)\s+|in\s+the\s+|at\s+)?(?P<p>morning|afternoon|arvo|evening|night|tonight"
      rf"|{_TONIGHT}){_B}", _period_en),
-    (rf"(?:12\s+)?(?:noon|midday){_B}", _const(lambda sp: ClockTok(Clock(12), **sp))),
-    (rf"(?:12\s+)?midnight{_B}", _const(lambda sp: ClockTok(Clock(0, day_shift=1), **sp))),
+    (rf"(?:(?:12|twelve)\s+)?(?:noon|midday){_B}", _const(lambda sp: ClockTok(Clock(12), **sp))),
+    (rf"(?:(?:12|twelve)\s+)?midnight{_B}",
+     _const(lambda sp: ClockTok(Clock(0, day_shift=1), **sp))),
     (rf"(?:(?:on\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>next|this)"
      rf"\s+month|(?P<mon2>next|this)\s+month\s+(?:on\s+)?(?:the\s+)?(?P<d2>\d{{1,2}})"
      rf"(?:st|nd|rd|th)?){_B}",

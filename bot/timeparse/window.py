@@ -264,7 +264,7 @@ class _Parse:
                 continue
             tokens.append(t)
         # "around 9pm", "9ish", "9点左右": the stated time, noted.
-        timed = (ClockTok, PeriodTok, DayTok, ClockOrDurationTok, NowTok)
+        timed = (ClockTok, PeriodTok, DayTok, ClockOrDurationTok, NowTok, DurationTok, OffsetTok)
         for i, t in enumerate(tokens):
             if isinstance(t, ApproxTok):
                 near = [u for u in tokens[max(0, i - 2):i + 3] if isinstance(u, timed)]
