@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -755,7 +756,8 @@ _HOUR_ANY = rf"(?:\d{{1,2}}|{EN_HOUR_WORD}|noon|midnight|midday)"
 _MM = (rf"half|(?:a\s+)?quarter|three\s+quarters|\d{{1,2}}(?:\s+(?:minutes?|mins?))?"
        rf"|{EN_WORD}(?:\s+(?:minutes?|mins?))?")
 
-_REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
+_CJK_BEGIN, _CJK_END = "cjk-begin", "cjk-end"
+_REGEX_RULES: list = [
     (r"(?P<date>\d{4}-\d{2}-\d{2})(?P<t>[t ])"
      r"(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?P<off>z|[+-]\d{2}(?::?\d{2})?)(?![\d:])", _iso),
     (r"@?(?P<ts>\d{10}(?:\d{3})?(?:\.\d+)?)(?![\d:])", _unix),
@@ -766,7 +768,7 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
     (r"(?<=[\dz])/(?=p)", _nothing),
     _rule_iso_duration,
     (r"(?:utc|gmt)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?![\d:])", _utc_offset),
-    # Chinese
+    _CJK_BEGIN,  # rules below need a Chinese character: not tried on text without one
     (r"(?:接下来|未来|之后|往后|在接下来)的?\s*(?P<d>" + _CN_DUR + ")",
      lambda m, ctx: _cn_dur(m, ctx)),
     (rf"(?P<d>{_CN_DUR})\s*(?:之内|以内|内)", _cn_dur),
@@ -812,8 +814,9 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
     (r"左右|前后|大约|大概|约莫|约|差不多|差唔多", _const(lambda sp: ApproxTok(**sp))),
     (r"(?:之|以)前|前", _const(lambda sp: BeforeTok(**sp))),
     (r"(?:之|以)后|后|开始之后", _const(lambda sp: AfterTok(**sp))),
-    (r"从|起|开始|录制|录像|录播|录|在|于|的|之间|为止|,|[()\[\]\"'「」“”]", _nothing),
-    # English
+    (r"从|起|开始|录制|录像|录播|录|在|于|的|之间|为止", _nothing),
+    _CJK_END,
+    (r"[,()\[\]\"'「」“”]", _nothing),
     (rf"(?P<mm>{_MM})\s+(?P<rel>past|after|to|before|till|til|of)\s+(?P<h>{_HOUR_ANY})"
      rf"(?:{MER})?{_BC}", _past_to),
     (rf"half\s+(?P<h>\d{{1,2}}|{EN_HOUR_WORD})(?!\s*(?:hours?|hrs?|h|minutes?|mins?|:))(?:{MER})?{_BC}",
@@ -866,6 +869,83 @@ _REGEX_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]] | Rule] = [
 ]
 
 
+def _first_chars(compiled: re.Pattern) -> frozenset[str] | None:
+    """Characters a match of ``compiled`` can start with; None when any (or unknown)."""
+    from re import _constants as c
+    from re import _parser
+
+    def first(items) -> tuple[set[str] | None, bool]:
+        """(first characters, whether the sequence can match empty)."""
+        out: set[str] = set()
+        for op, av in items:
+            if op is c.LITERAL:
+                out.add(chr(av))
+                return out, False
+            if op is c.IN:
+                chars = _class_chars(av)
+                if chars is None:
+                    return None, False
+                return out | chars, False
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                lo, _, sub = av
+                got, empty = first(sub)
+                if got is None:
+                    return None, False
+                out |= got
+                if lo > 0 and not empty:
+                    return out, False
+                continue
+            if op is c.SUBPATTERN:
+                got, empty = first(av[-1])
+                if got is None:
+                    return None, False
+                out |= got
+                if not empty:
+                    return out, False
+                continue
+            if op is c.BRANCH:
+                any_empty = False
+                for branch in av[1]:
+                    got, empty = first(branch)
+                    if got is None:
+                        return None, False
+                    out |= got
+                    any_empty = any_empty or empty
+                if not any_empty:
+                    return out, False
+                continue
+            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                continue  # zero-width
+            return None, False  # anything else: give up, try the rule everywhere
+        return out, True
+
+    got, empty = first(_parser.parse(compiled.pattern, compiled.flags))
+    if got is None or empty:
+        return None
+    return frozenset(got)
+
+
+def _class_chars(items) -> set[str] | None:
+    from re import _constants as c
+
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            out.add(chr(av))
+        elif op is c.RANGE:
+            lo, hi = av
+            if hi - lo > 0x3000:
+                return None
+            out.update(chr(i) for i in range(lo, hi + 1))
+        elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+            out.update("0123456789")
+        elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
+            out.update(" \t\n\r\f\v")
+        else:
+            return None
+    return out
+
+
 def _regex_rule(pattern: str, handler: Callable[[re.Match, Ctx], Emit]) -> Rule:
     compiled = re.compile(pattern)
 
@@ -876,6 +956,7 @@ def _regex_rule(pattern: str, handler: Callable[[re.Match, Ctx], Emit]) -> Rule:
         emitted = handler(m, ctx)
         return None if emitted is None else (m.end(), emitted)
 
+    rule.first = _first_chars(compiled)  # type: ignore[attr-defined]
     return rule
 
 
@@ -898,11 +979,38 @@ _LATE_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]]] = [
      rf"|please|pls|o'?clock|lasting|for\s+a\s+duration\s+of|duration|of){_B}|[@,.;!?]", _nothing),
 ]
 
-RULES: list[Rule] = [
-    r if callable(r) else _regex_rule(*r) for r in [*_REGEX_RULES, *_LATE_RULES]
-]
+def _build_rules() -> tuple[list[Rule], set[Rule]]:
+    rules: list[Rule] = []
+    cjk: set[Rule] = set()
+    inside = False
+    for r in [*_REGEX_RULES, *_LATE_RULES]:
+        if r in (_CJK_BEGIN, _CJK_END):
+            inside = r == _CJK_BEGIN
+            continue
+        rule = r if callable(r) else _regex_rule(*r)
+        rules.append(rule)
+        if inside:
+            cjk.add(rule)
+    return rules, cjk
+
+
+RULES, _CJK_RULES = _build_rules()
+_rule_duration.first = frozenset("0123456789abcdefghijklmnopqrstuvwxyz½¼¾")  # type: ignore[attr-defined]
+_rule_iso_duration.first = frozenset("p")  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=4096)
+def _rules_for(ch: str, cjk: bool) -> tuple[Rule, ...]:
+    """The rules whose match can begin with ``ch``, in order (most rules cannot).
+
+    ``cjk``: the text has a Chinese character, so the Chinese rules may match.
+    """
+    return tuple(r for r in RULES
+                 if (r.first is None or ch in r.first)  # type: ignore[attr-defined]
+                 and (cjk or r not in _CJK_RULES))
 
 _SPACE = re.compile(r"\s+")
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z0-9'/_+]+")
 
 
@@ -912,12 +1020,13 @@ def tokenize(norm: str, original: str | None = None) -> Lexed:
     tokens: list[Token | BeforeTok] = []
     pos = 0
     n = len(norm)
+    cjk = _HAS_CJK.search(norm) is not None
     while pos < n:
         space = _SPACE.match(norm, pos)
         if space:
             pos = space.end()
             continue
-        for rule in RULES:
+        for rule in _rules_for(norm[pos], cjk):
             try:
                 found = rule(ctx, pos)
             except (ValueError, OverflowError, OSError, ZeroDivisionError):

@@ -569,13 +569,15 @@ def _fmt_day(moment: datetime, now: datetime) -> str:
 
 
 def _fmt_time(moment: datetime) -> str:
-    return f"{moment:%H:%M:%S}" if moment.second else f"{moment:%H:%M}"
+    if moment.second:
+        return f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def describe(start: datetime, end: datetime | None, zone: str, now: datetime) -> str:
     """Short echo of the window, e.g. "Thu 26 Nov 20:00 → 22:00 (2 h, Asia/Shanghai)"."""
     if abs(_utc(start) - _utc(now)) < timedelta(seconds=1):
-        head = f"now ({_fmt_day(start, now)} {start:%H:%M})"
+        head = f"now ({_fmt_day(start, now)} {start.hour:02d}:{start.minute:02d})"
     else:
         head = f"{_fmt_day(start, now)} {_fmt_time(start)}"
     if end is None:
