@@ -21,7 +21,6 @@ BETWEEN_AND                "between" without "and", or the other way round  —
 MISSING_START              "to 10pm"                                        —
 MISSING_END                "8pm to"                                         —
 END_AND_DURATION           "8pm to 10pm for 2 hours"                        —
-MISPLACED                  a word that cannot stand there ("8pm, to")       —
 TWO_OF_A_KIND              "tomorrow today 8pm": one side names two days    ``what`` (two days…)
 TWO_STARTS                 "in 10 minutes at 8pm"                           —
 NO_CLOCK                   a day without a clock time ("tomorrow")          —
@@ -70,7 +69,6 @@ class ParseProblem(StrEnum):
     MISSING_START = "missing-start"
     MISSING_END = "missing-end"
     END_AND_DURATION = "end-and-duration"
-    MISPLACED = "misplaced"
     TWO_OF_A_KIND = "two-of-a-kind"
     TWO_STARTS = "two-starts"
     NO_CLOCK = "no-clock"

@@ -324,8 +324,8 @@ class _Parse:
         side = _Side(tokens=list(tokens))
         for t in tokens:
             slot = _SLOTS.get(type(t))
-            if slot is None:  # a separator where none belongs
-                raise self.error(P.MISPLACED, "Unexpected {q}", t)
+            if slot is None:  # cannot happen: _settle leaves only slot tokens and one separator
+                raise self.error(P.NOT_UNDERSTOOD, "I didn't understand {q}", t)
             first = getattr(side, slot)
             if first is not None:
                 raise self.error(P.TWO_OF_A_KIND, f"{{q}} names {_SLOT_WORDS[slot]}", first, t,
