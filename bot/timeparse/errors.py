@@ -128,9 +128,10 @@ class TimeParseError(ValueError):
         self.examples = EXAMPLES_ZH[:2] + EXAMPLES_EN[:1] if chinese else EXAMPLES_EN
         q = f'"{fragment}"'
         what = reason.format(q=q) if "{q}" in reason else f"{reason}: {q}"
+        stop = "" if what.endswith(("?", ".")) else "."
         if choices:
             said = " or ".join(f'"{c}"' for c in choices)
-            super().__init__(f"{what}. Say {said}.")
+            super().__init__(f"{what}{stop} Say {said}.")
         else:
             examples = ", ".join(f'"{e}"' for e in self.examples)
-            super().__init__(f"{what}. Try something like {examples}.")
+            super().__init__(f"{what}{stop} Try something like {examples}.")

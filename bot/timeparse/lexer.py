@@ -264,6 +264,21 @@ def _rule_duration(ctx: Ctx, pos: int):
     return end, [DurationTok(delta, start=pos, end=end)]
 
 
+_FOR_HMM = re.compile(r"for\s+(?P<h>\d{1,2}):(?P<m>[0-5]\d)(?![\d:]|\s*(?:[ap]\.?\s?m|o'?clock))"
+                      r"(?:\s*(?:hours?|hrs?|h))?(?![a-z0-9])")
+
+
+def _rule_for_hmm(ctx: Ctx, pos: int):
+    """"for 1:30": a length of 1 h 30 min (a clock time never follows "for")."""
+    m = _FOR_HMM.match(ctx.norm, pos)
+    if not m:
+        return None
+    delta = timedelta(hours=int(m.group("h")), minutes=int(m.group("m")))
+    if delta <= timedelta(0):
+        return None
+    return m.end(), [DurationTok(delta, start=pos, end=m.end())]
+
+
 def _rule_iso_duration(ctx: Ctx, pos: int):
     m = _ISO_DUR.match(ctx.norm, pos)
     if not m or m.end() - pos < 3 or not any(m.group(k) for k in "dhms"):
@@ -441,6 +456,15 @@ def _hour_value(text: str) -> int:
 
 
 _ARITH_TO = {5, 10, 20, 25}
+_CLOCK_BEFORE = re.compile(r"(?:^|\s)(?:at|by|until|till|til|around|about|before|after|starting"
+                           r"|from\s+now\s+until)\s+$")
+_CLOCK_AFTER = re.compile(r"\s*(?:for\s|until|till|til|to\s|-|~|'?ish)")
+
+
+def _says_clock(ctx: Ctx, m: re.Match) -> bool:
+    """Context that makes "five to eleven" a clock time: "at …", "… for 2 hours", "… until 1"."""
+    return bool(_CLOCK_BEFORE.search(ctx.before(m.start()))
+                or _CLOCK_AFTER.match(ctx.norm, m.end()))
 
 
 def _past_to(m: re.Match, ctx: Ctx) -> Emit:
@@ -466,6 +490,14 @@ def _past_to(m: re.Match, ctx: Ctx) -> Emit:
                 return None  # "10 to 9", "20 to 1": the range rules (and question) decide
             if minutes not in _ARITH_TO:
                 return None  # "seven to nine" is a range
+            hour = _hour_value(hour_text) if hour_text not in ("noon", "midnight", "midday") else 12
+            if minutes < hour and not _says_clock(ctx, m):
+                # "ten to eleven": 10:50, or the range 10-11? Both read naturally: ask.
+                h1, m1 = (hour - 1 or 12), 60 - minutes
+                clock = f"{h1}:{m1:02d}"
+                ranged = f"{minutes} to {hour}"
+                return [QuestionTok("clock-or-range", (("clock", clock), ("range", ranged)),
+                                    (f"at {clock}", ranged), **_sp(m))]
         if rel == "of" and not with_unit:
             return None
     if hour_text in ("noon", "midnight", "midday"):
@@ -525,10 +557,10 @@ def _cn_clock(m: re.Match, ctx: Ctx) -> Emit:
         elif m.group("m"):
             raw = m.group("m")
             mins = int(number(raw))
-            if (len(raw) == 1 and 1 <= mins <= 9 and not m.group("fen")
+            if (len(raw) == 1 and 1 <= mins <= 11 and not m.group("fen")
                     and not m.group("before_m")):
                 # 8点5: Mandarin 8:05, Cantonese 8:25 (5 字). Ask.
-                first, second = f"{h}点0{mins}分", f"{h}点{mins * 5}分"
+                first, second = f"{h}点{mins:02d}分", f"{h}点{mins * 5}分"
                 if mins * 5 >= 60:
                     return _clock(m, h, mins, 0, None, Style.BARE)
                 return [QuestionTok("minutes-reading", (("first", first), ("second", second)),
@@ -782,9 +814,9 @@ _REGEX_RULES: list = [
      _in_days),
     (r"到|至", _const(lambda sp: SepTok(Sep.UNTIL, **sp))),
     (r"大后天|大后日", _const(_day(RelDay(3)))),
-    (r"后天|后日", _const(_day(RelDay(2)))),
-    (r"明天|明日|听日", _const(_day(RelDay(1)))),
-    (r"今天|今日|当下", _const(_day(RelDay(0)))),
+    (r"后天|后日|后儿", _const(_day(RelDay(2)))),
+    (r"明天|明日|听日|明儿", _const(_day(RelDay(1)))),
+    (r"今天|今日|当下|今儿", _const(_day(RelDay(0)))),
     (r"昨天|昨日|琴日|寻日", _const(_day(RelDay(-1)))),
     (r"第二天|第二日|次日|翌日|隔天|隔日", _const(_day(AnchorDay(1)))),
     (r"当天|当日|同一天|同日", _const(_day(AnchorDay(0)))),
@@ -804,6 +836,8 @@ _REGEX_RULES: list = [
      lambda m, ctx: [PeriodTok(PERIODS_ZH[m.group(0)], **_sp(m))]),
     (rf"差\s*(?:(?P<q>一刻|三刻)|(?P<m>{CN_NUM})\s*分钟?)\s*(?P<h>{CN_NUM})\s*(?:点|时)钟?",
      _cn_minutes_to),
+    (rf"(?P<h>{CN_NUM})\s*(?:点|时)\s*差\s*(?:(?P<q>一刻|三刻)|(?P<m>{CN_NUM})\s*分钟?)",
+     _cn_minutes_to),
     (rf"(?P<h>{CN_NUM})\s*(?:点|时)\s*钟?\s*(?:(?P<half>半)|(?P<q>一刻|三刻)"
      rf"|(?P<zi>{CN_NUM})\s*个\s*字"
      rf"|(?!{_CN_NUM_CLASS}*\s*(?:个|小时|钟头|分钟|秒))(?P<before_m>零)?(?P<m>{CN_NUM})\s*(?P<fen>分)?"
@@ -814,7 +848,7 @@ _REGEX_RULES: list = [
     (r"左右|前后|大约|大概|约莫|约|差不多|差唔多", _const(lambda sp: ApproxTok(**sp))),
     (r"(?:之|以)前|前", _const(lambda sp: BeforeTok(**sp))),
     (r"(?:之|以)后|后|开始之后", _const(lambda sp: AfterTok(**sp))),
-    (r"从|起|开始|录制|录像|录播|录|在|于|的|之间|为止", _nothing),
+    (r"从|起|开始|开播|直播|录制|录像|录播|录|在|于|的|之间|为止", _nothing),
     _CJK_END,
     (r"[,()\[\]\"'「」“”]", _nothing),
     (rf"(?P<mm>{_MM})\s+(?P<rel>past|after|to|before|till|til|of)\s+(?P<h>{_HOUR_ANY})"
@@ -824,6 +858,7 @@ _REGEX_RULES: list = [
     (r"(?P<n>\d{1,2})\s+(?:to|till|til)\s+(?P<h>\d{1,2})(?![\d:]|\s*(?:[ap]\.?m|o'?clock))",
      _n_to_h),
     (r"(?P<h>\d{1,2})h(?P<m>\d{2})?(?![a-z0-9])", _euro_h),
+    _rule_for_hmm,
     _rule_duration,  # after clock arithmetic ("ten minutes to nine")
     (rf"(?:right\s+now|right\s+away|straight\s+away|now|immediately|asap|at\s+once"
      rf"|this\s+(?:very\s+)?(?:minute|moment)){_B}", _const(lambda sp: NowTok(**sp))),
@@ -997,6 +1032,7 @@ def _build_rules() -> tuple[list[Rule], set[Rule]]:
 RULES, _CJK_RULES = _build_rules()
 _rule_duration.first = frozenset("0123456789abcdefghijklmnopqrstuvwxyz½¼¾")  # type: ignore[attr-defined]
 _rule_iso_duration.first = frozenset("p")  # type: ignore[attr-defined]
+_rule_for_hmm.first = frozenset("f")  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=4096)
