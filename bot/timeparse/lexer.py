@@ -76,7 +76,7 @@ MONTHS_EN = {m: i for i, m in enumerate(
 _B = r"(?![a-z0-9])"  # end of an English word
 _BC = r"(?=-?ish(?![a-z])|(?![a-z0-9]))"  # end of a clock time ("9ish" is fine)
 WD = (
-    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
+    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday|s)?|thu(?:r(?:s(?:day)?)?)?"
     r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
 )
 _MON = (

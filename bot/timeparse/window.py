@@ -441,8 +441,8 @@ class _Parse:
                 end_minutes = _minutes(*end_options[0])
                 options = [min(options, key=lambda o: (end_minutes - _minutes(*o)) % 1440 or 1440)]
                 kind = None
-        if kind == Style.COLON:
-            options = options[:1]
+        if kind == Style.COLON and not _early(left):
+            options = options[:1]  # 9:30 reads as 24-hour; 4:30 could be either (see _early)
         if day is not None:
             if len(options) > 1:
                 raise self._ampm_question(left, options)
@@ -523,6 +523,13 @@ class _Parse:
                 f"the clocks go forward in {zone.name}", *side.tokens,
                 params={"time": f"{moment:%H:%M}", "date": f"{moment:%Y-%m-%d}",
                         "zone": zone.name})
+
+
+def _early(side: _Side) -> bool:
+    """A colon time in the small hours without am/pm ("4:30"): 04:30 is as unlikely a
+    start as 16:30 is likely, so it is read like a bare hour, never as 24-hour in silence."""
+    clock = side.clock.clock if side.clock else None
+    return clock is not None and clock.style == Style.COLON and 1 <= clock.hour <= 6
 
 
 def _exists(moment: datetime) -> bool:
