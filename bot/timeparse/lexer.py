@@ -23,6 +23,7 @@ from .tokens import (
     AfterTok,
     AnchorDay,
     ApproxTok,
+    BeforeTok,
     BetweenTok,
     CalDate,
     Clock,
@@ -50,17 +51,9 @@ from .tokens import (
 )
 
 
-@dataclass(frozen=True)
-class BeforeTok:
-    """Chinese "11点前": the clock before it is an end (moved in front by the parser)."""
-
-    start: int
-    end: int
-
-
 @dataclass
 class Lexed:
-    tokens: list[Token | BeforeTok]
+    tokens: list[Token]
     notes: list[ReadAs | Approximate] = field(default_factory=list)
 
 
@@ -169,7 +162,7 @@ class Ctx:
             self.notes.append(ReadAs(written.strip(), canonical))
 
 
-Rule = Callable[[Ctx, int], tuple[int, list[Token | BeforeTok]] | None]
+Rule = Callable[[Ctx, int], tuple[int, list[Token]] | None]
 
 
 def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
@@ -347,7 +340,7 @@ def cn_duration(span: str) -> timedelta:
 # Handlers: each takes the match and the context and returns tokens, or None
 # to let later rules try.
 
-Emit = list[Token | BeforeTok] | None
+Emit = list[Token] | None
 
 
 def _sp(m: re.Match) -> dict[str, int]:
@@ -763,7 +756,7 @@ def _until(m: re.Match, ctx: Ctx) -> Emit:
     return [SepTok(Sep.UNTIL, **_sp(m))]
 
 
-def _const(*factories: Callable[[dict], Token | BeforeTok]) -> Callable[[re.Match, Ctx], Emit]:
+def _const(*factories: Callable[[dict], Token]) -> Callable[[re.Match, Ctx], Emit]:
     return lambda m, ctx: [f(_sp(m)) for f in factories]
 
 
@@ -1053,7 +1046,7 @@ _WORD = re.compile(r"[a-z0-9'/_+]+")
 def tokenize(norm: str, original: str | None = None) -> Lexed:
     """Tokens of a normalised phrase; unrecognised text becomes UnknownTok."""
     ctx = Ctx(norm, original if original is not None else norm)
-    tokens: list[Token | BeforeTok] = []
+    tokens: list[Token] = []
     pos = 0
     n = len(norm)
     cjk = _HAS_CJK.search(norm) is not None

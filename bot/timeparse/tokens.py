@@ -188,6 +188,11 @@ class AfterTok(_Span):
 
 
 @dataclass(frozen=True)
+class BeforeTok(_Span):
+    """Chinese "11点前": the time before it is an end, from now (the parser moves it in front)."""
+
+
+@dataclass(frozen=True)
 class ApproxTok(_Span):
     """"around", "about", "-ish", "左右": the stated time is used, and said so."""
 
@@ -222,5 +227,6 @@ class UnknownTok(_Span):
 
 Token = (
     DayTok | PeriodTok | ClockTok | NowTok | OffsetTok | DurationTok | ZoneTok | InstantTok
-    | SepTok | BetweenTok | AfterTok | ApproxTok | ClockOrDurationTok | QuestionTok | UnknownTok
+    | SepTok | BetweenTok | AfterTok | BeforeTok | ApproxTok | ClockOrDurationTok | QuestionTok
+    | UnknownTok
 )

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from . import dates, zones
 from .durations import format_length
 from .errors import ParseProblem, TimeParseError
-from .lexer import BeforeTok, tokenize
+from .lexer import tokenize
 from .normalize import normalize
 from .notes import (
     Approximate,
@@ -33,6 +33,7 @@ from .periods import fits, with_period
 from .tokens import (
     AfterTok,
     ApproxTok,
+    BeforeTok,
     BetweenTok,
     Clock,
     ClockOrDurationTok,
