@@ -101,6 +101,7 @@ _QTY = (rf"(?:(?:a\s+)?couple(?:\s+of)?|\d+\s+\d+/\d+|\d+/\d+|\d*[½¼¾]|\d+(?:
         rf"|{EN_WORD}|an?(?![a-z]))")
 _FRAC = r"(?:a\s+half|a\s+quarter|three\s+quarters|one\s+half)"
 _UNITS = {
+    "w": r"(?:weeks?|wks?|w)",
     "d": r"(?:days?|d)",
     "h": r"(?:hours?|hrs?|h)",
     "m": r"(?:minutes?|mins?|m)",
@@ -116,6 +117,7 @@ _SPECIAL_DUR = re.compile(
     r"(?:(?:a|one)\s+)?half\s*-?\s*(?:an?\s+)?hour(?![a-z])"
     r"|(?:(?:a|one)\s+)?quarter\s*-?\s*(?:of\s+an\s+)?hour(?![a-z])"
     r"|three\s+quarters\s+of\s+an\s+hour(?![a-z])"
+    r"|half\s+a\s+day(?![a-z])"
     r"|hour\s+and\s+(?:a\s+)?(?P<f>half|quarter)(?![a-z])"
 )
 _DUR_PRE = re.compile(
@@ -132,7 +134,10 @@ _ISO_DUR = re.compile(
 )
 
 _FRAC_VALUE = {"a half": 0.5, "one half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
-_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_LOOSE_MINUTES = re.compile(r"\s+(?P<n>[1-5]\d)(?![\d:.]|\s*(?:[ap]\.?\s?m|o'?clock|h(?![a-z])"
+                            r"|hours?|hrs?|minutes?|mins?|m(?![a-z])|s(?![a-z])|seconds?|secs?))")
+_DAYS_OR_WEEKS = re.compile(r"\d\s*[dw](?![a-z])|(?:days?|weeks?|wks?)(?![a-z])")
 
 
 def _qty(text: str) -> float:
@@ -175,6 +180,8 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
             secs = 3600 * (1.5 if m.group("f") == "half" else 1.25)
         elif text.startswith("three"):
             secs = 2700
+        elif text.endswith("day"):
+            secs = 43200
         elif "half" in text:
             secs = 1800
         else:
@@ -182,20 +189,20 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
         return m.end(), secs
     total = 0.0
     end = pos
-    last_rank = -1
-    ranks = {"d": 0, "h": 1, "m": 2, "s": 3}
+    last_rank = -2
+    ranks = {"w": -1, "d": 0, "h": 1, "m": 2, "s": 3}
     cur = pos
     while True:
         m = _COMP.match(s, cur)
         if not m:
             break
-        unit = next(k for k in "dhms" if m.group(f"u_{k}"))
+        unit = next(k for k in "wdhms" if m.group(f"u_{k}"))
         if ranks[unit] <= last_rank:
             break
         q = m.group("q")
         if unit == "h" and re.fullmatch(r"\d{4}", q):
             return None  # "2130 hrs": a 24-hour clock time, not 89 days
-        if q in ("a", "an") and unit in "dhms" and m.group(f"u_{unit}") in ("d", "h", "m", "s"):
+        if q in ("a", "an") and m.group(f"u_{unit}") in ("w", "d", "h", "m", "s"):
             break  # "a h" is not a duration
         try:
             value = _qty(q)
@@ -213,6 +220,11 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
             if rest and s[end - 1].isalpha() and len(m.group(f"u_{unit}")) == 1:
                 total += int(rest.group("n")) * _UNIT_SECONDS["m" if unit == "h" else "s"]
                 end = rest.end()
+                break
+            loose = _LOOSE_MINUTES.match(s, end) if unit == "h" else None
+            if loose:  # "2 hours 15": 2 h 15 min, not a clock time at 15:00
+                total += int(loose.group("n")) * 60
+                end = loose.end()
                 break
         j = _JOIN.match(s, end)
         cur = j.end() if j else end
@@ -250,7 +262,7 @@ def _rule_duration(ctx: Ctx, pos: int):
     delta = timedelta(seconds=secs)
     if pre_m and pre_m.group("approx"):
         ctx.note_approx(pos, end)
-    if (pre in ("in", "after") or post) and re.search(r"\dd|days?(?![a-z])", s[start:end]):
+    if (pre in ("in", "after") or post) and _DAYS_OR_WEEKS.search(s[start:end]):
         return None  # "in 2 days": a day, not an instant (see the day rules)
     if pre in ("in", "after") or post:
         return end, [OffsetTok(delta, start=pos, end=end)]
@@ -843,7 +855,7 @@ _REGEX_RULES: list = [
     (r"(?:之|以)后|后|开始之后", _const(lambda sp: AfterTok(**sp))),
     (r"从|起|开始|开播|直播|录制|录像|录播|录|在|于|的|之间|为止", _nothing),
     _CJK_END,
-    (r"[,()\[\]\"'「」“”]", _nothing),
+    (r"[,()\[\]\"'「」“”]|\+(?=\s*\d)", _nothing),
     (rf"(?P<mm>{_MM})\s+(?P<rel>past|after|to|before|till|til|of)\s+(?P<h>{_HOUR_ANY})"
      rf"(?:{MER})?{_BC}", _past_to),
     (rf"half\s+(?P<h>\d{{1,2}}|{EN_HOUR_WORD})(?!\s*(?:hours?|hrs?|h|minutes?|mins?|:))(?:{MER})?{_BC}",
@@ -857,6 +869,8 @@ _REGEX_RULES: list = [
      rf"|this\s+(?:very\s+)?(?:minute|moment)){_B}", _const(lambda sp: NowTok(**sp))),
     (rf"between{_B}", _const(lambda sp: BetweenTok(**sp))),
     (rf"(?:until|till|til|'til|up\s+to|up\s+until|by|before|{_UNTIL_TYPO}){_B}", _until),
+    (r"(?:and\s+)?(?:end(?:s|ing)?|finish(?:es|ing)?|stop(?:s|ping)?)(?:\s+at)?(?![a-z])",
+     _const(lambda sp: SepTok(Sep.UNTIL, **sp))),
     (rf"(?:to|thru|through){_B}|->|=>|-(?!\s*ish(?![a-z]))|~",
      _const(lambda sp: SepTok(Sep.RANGE, **sp))),
     (rf"and{_B}", _const(lambda sp: SepTok(Sep.AND, **sp))),
