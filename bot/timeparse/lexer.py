@@ -853,6 +853,7 @@ _REGEX_RULES: list = [
     (r"左右|前后|大约|大概|约莫|约|差不多|差唔多", _const(lambda sp: ApproxTok(**sp))),
     (r"(?:之|以)前|前", _const(lambda sp: BeforeTok(**sp))),
     (r"(?:之|以)后|后|开始之后", _const(lambda sp: AfterTok(**sp))),
+    (r"(?:录制|直播|开播)?(?:时间|时段)\s*[:是为]?", _nothing),
     (r"从|起|开始|开播|直播|录制|录像|录播|录|在|于|的|之间|为止", _nothing),
     _CJK_END,
     (r"[,()\[\]\"'「」“”]|\+(?=\s*\d)", _nothing),
