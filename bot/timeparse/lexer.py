@@ -1018,6 +1018,7 @@ _LATE_RULES: list[tuple[str, Callable[[re.Match, Ctx], Emit]]] = [
      _const(lambda sp: AfterTok(**sp))),
     (rf"(?:{_ABBREV_RE}){_B}", _abbrev),
     (r"[a-z]+(?:/[a-z0-9_+\-]+){1,2}", _iana),
+    (rf"(?:(?:your|my|our)\s+)?local\s+time{_B}|my\s+time{_B}", _nothing),  # now's zone
     (rf"(?:at|on|from|starting|start|starts|begin|begins|beginning|record|recording|rec|the"
      rf"|please|pls|o'?clock|lasting|for\s+a\s+duration\s+of|duration|of){_B}|[@,.;!?]", _nothing),
 ]
