@@ -84,6 +84,8 @@ TYPOS = {
     "tommorow": "tomorrow", "tommorrow": "tomorrow", "tomorow": "tomorrow",
     "tomorroe": "tomorrow", "tomrrow": "tomorrow", "tmorrow": "tomorrow", "tomoro": "tomorrow",
     "tomorro": "tomorrow", "2morrow": "tomorrow", "2moro": "tomorrow", "2mrw": "tomorrow",
+    "tommorw": "tomorrow", "tomorrw": "tomorrow", "tomrw": "tomorrow", "2morow": "tomorrow",
+    "tomoz": "tomorrow", "toniht": "tonight", "tonihgt": "tonight", "untli": "until",
     "tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tomm": "tomorrow",
     "tonite": "tonight", "tonight": "tonight", "tonigh": "tonight", "tonght": "tonight",
     "2nite": "tonight", "2night": "tonight", "tonigth": "tonight",
