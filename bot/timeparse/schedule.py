@@ -255,8 +255,16 @@ def parse_schedule(text: str, now: datetime) -> RecordingWindow | Repeat:
         raise TimeParseError("Say when each recording runs, e.g. \"every day 8pm to 10pm\": {q}",
                              text.strip(), text, chinese, problem=P.REPEAT_NEEDS_LENGTH)
     today = now.date()
-    window = run_parse(original_rest, now, implied_day=today, choice_text=text,
-                       verify=_verify_repeat)
+    try:
+        window = run_parse(original_rest, now, implied_day=today, choice_text=text,
+                           verify=_verify_repeat)
+    except TimeParseError as e:
+        if e.problem != P.DST_GAP:
+            raise
+        # Today's start is skipped by DST; the series is read on the next day instead
+        # (on a gap day itself its occurrence moves forward by the gap, see _localize).
+        window = run_parse(original_rest, now, implied_day=today + timedelta(days=1),
+                           choice_text=text, verify=_verify_repeat)
     if window.end is None:
         raise TimeParseError("Say how long each recording runs, e.g. \"every day 8pm to 10pm\" "
                              "or \"every day 8pm for 2 hours\": {q}", text.strip(), text, chinese,

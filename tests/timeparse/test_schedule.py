@@ -149,3 +149,10 @@ def test_an_until_day_in_the_past_leaves_no_occurrence():
     with pytest.raises(TimeParseError) as info:
         parse_schedule("every day 8am to 9am until yesterday", NOW)
     assert info.value.problem == ParseProblem.REPEAT_NO_OCCURRENCE
+
+
+def test_a_series_whose_start_is_skipped_today_by_dst_still_reads():
+    now = datetime(2026, 3, 8, 0, 30, tzinfo=NEW_YORK)  # 02:00-03:00 does not exist today
+    r = repeat("every day 2:30am to 3:30am", now)
+    assert r.start_time == time(2, 30)
+    assert r.first.start.isoformat() == "2026-03-09T02:30:00-04:00"
