@@ -1,52 +1,112 @@
-"""Days: "tomorrow", "next friday", "下周一", "12月3日", "Dec 3" -> a calendar date.
+"""Days: "tomorrow", "next friday", "下周一", "12月3日", "Dec 3", "12/11" -> a calendar date.
 
-Relative days, weekdays and numeric dates follow fixed rules written here.
-English month-name dates ("Dec 3", "3rd of December 2026", "Thursday, Dec 3")
-go to dateparser, and what it returns is checked against the month, day,
-year and weekday read from the text, because dateparser can return a
-different date (or "now") without saying so.
+Every day is read by fixed rules written here, from the fields the lexer read
+out of the text. (Month-name dates once went through dateparser, but its
+answer had to equal the fields read here anyway, and it cost a millisecond.)
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from .lexer import DaySpec
+from .tokens import (
+    AnchorDay,
+    CalDate,
+    DayOfMonth,
+    DaySpec,
+    EitherDate,
+    RelDay,
+    Weekday,
+    WeekMode,
+)
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class DayError(ValueError):
-    """The day is well-formed but does not exist or contradicts itself."""
+    """The day is well-formed but does not exist."""
 
 
-def resolve(spec: DaySpec, today: date) -> date:
-    kind, args = spec.kind, spec.args
-    if kind == "rel":
-        return today + timedelta(days=args[0])
-    if kind == "weekday":
-        return _weekday(args[0], args[1], today)
-    if kind == "date":
-        year, month, day = args
-        if year is not None:
-            return _date(year, month, day)
-        return _next_month_day(month, day, today)
-    if kind == "dom":
-        return _next_day_of_month(args[0], today)
-    if kind == "en_date":
-        return _dateparser_date(*args, today=today)
-    raise AssertionError(kind)
+class WeekdayMismatch(DayError):
+    def __init__(self, day: date, weekday: int):
+        self.date = f"{day:%Y-%m-%d}"
+        self.weekday = WEEKDAY_NAMES[day.weekday()]
+        super().__init__(f"{day:%d %b %Y} is a {self.weekday}, not a {WEEKDAY_NAMES[weekday]}")
 
 
-def _weekday(wd: int, mode: str, today: date) -> date:
+class DateOrder(ValueError):
+    """Both day/month and month/day are real dates: ask."""
+
+    def __init__(self, readings: tuple[str, str]):
+        self.readings = readings
+        super().__init__(" or ".join(readings))
+
+
+def resolve(spec: DaySpec, today: date, anchor: date | None = None) -> date:
+    """The date ``spec`` names; ``anchor`` is the other end's day for "the next day"."""
+    match spec:
+        case RelDay(days):
+            return today + timedelta(days=days)
+        case AnchorDay(days):
+            return (anchor or today) + timedelta(days=days)
+        case Weekday(wd, mode):
+            return weekday(wd, mode, today)
+        case CalDate():
+            return _cal_date(spec, today)
+        case DayOfMonth(day, months):
+            if months is None:
+                return _next_day_of_month(day, today)
+            year, month = divmod(today.month - 1 + months, 12)
+            return _date(today.year + year, month + 1, day)
+        case EitherDate(first, second):
+            readings = []
+            for reading in (first, second):
+                try:
+                    readings.append((_cal_date(reading, today), reading))
+                except DayError:
+                    continue
+            if not readings:
+                raise DayError(f"there is no month {first.month} day {first.day}")
+            if len(readings) == 2 and readings[0][0] != readings[1][0]:
+                raise DateOrder((_say(readings[0][1]), _say(readings[1][1])))
+            return readings[0][0]
+    raise AssertionError(spec)
+
+
+def _say(spec: CalDate) -> str:
+    text = f"{_MONTHS[spec.month - 1]} {spec.day}"
+    return f"{text} {spec.year}" if spec.year else text
+
+
+def weekday(wd: int, mode: WeekMode, today: date) -> date:
     ahead = (wd - today.weekday()) % 7
     monday = today - timedelta(days=today.weekday())
-    if mode == "upcoming":  # "friday", "this friday", "周五": today counts
+    if mode == WeekMode.UPCOMING:  # "friday", "this friday", "周五": today counts
         return today + timedelta(days=ahead)
-    if mode == "next":  # "next friday": the first one after today (as dateparser reads it)
+    if mode == WeekMode.NEXT:  # "next friday": the first one after today (as dateparser reads it)
         return today + timedelta(days=ahead or 7)
-    weeks = {"this_week": 0, "next_week": 1, "week_after": 2, "last_week": -1}[mode]
+    weeks = {WeekMode.THIS_WEEK: 0, WeekMode.NEXT_WEEK: 1, WeekMode.WEEK_AFTER: 2,
+             WeekMode.LAST_WEEK: -1}[mode]  # fmt: skip
     return monday + timedelta(days=7 * weeks + wd)  # calendar weeks, Monday first
+
+
+def other_reading(spec: DaySpec, today: date) -> tuple[date, str] | None:
+    """For English "next friday": the other reading and a phrase that gets it."""
+    if isinstance(spec, Weekday) and spec.mode == WeekMode.NEXT:
+        other = weekday(spec.weekday, WeekMode.NEXT_WEEK, today)
+        return other, f"{WEEKDAY_NAMES[spec.weekday].lower()} next week"
+    return None
+
+
+def _cal_date(spec: CalDate, today: date) -> date:
+    if spec.year is not None:
+        result = _date(spec.year, spec.month, spec.day)
+    else:
+        result = _next_month_day(spec.month, spec.day, today)
+    if spec.weekday is not None and result.weekday() != spec.weekday:
+        raise WeekdayMismatch(result, spec.weekday)
+    return result
 
 
 def _date(year: int, month: int, day: int) -> date:
@@ -64,6 +124,8 @@ def _next_month_day(month: int, day: int, today: date) -> date:
         try:
             candidate = date(year, month, day)
         except ValueError:
+            if day > 29 or month != 2:
+                raise DayError(f"there is no month {month} day {day}") from None
             continue
         if candidate >= today:
             return candidate
@@ -86,39 +148,5 @@ def _next_day_of_month(day: int, today: date) -> date:
     raise DayError(f"there is no day {day} in the coming months")
 
 
-def _settings(today: date) -> dict:
-    # The base is the start of yesterday so that, with dates preferred from
-    # the future, a month/day equal to today means today (not next year).
-    return {
-        "RELATIVE_BASE": datetime.combine(today - timedelta(days=1), time()),
-        "PREFER_DATES_FROM": "future",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-
-
-def _dateparser_date(
-    phrase: str, year: int | None, month: int, day: int, weekday: int | None, *, today: date
-) -> date:
-    import dateparser  # imported on first use: it costs ~0.1 s and most phrases never need it
-
-    parsed = dateparser.parse(phrase, languages=["en"], settings=_settings(today))
-    if parsed is None:
-        # dateparser refuses impossible dates such as Feb 30.
-        raise DayError(f"there is no month {month} day {day}")
-    if (parsed.month, parsed.day) != (month, day) or parsed.time() != time():
-        raise DayError(f"could not read {phrase!r} as a date")
-    if year is not None and parsed.year != year:
-        raise DayError(f"could not read {phrase!r} as a date")
-    if year is None and not today <= parsed.date() < date(today.year + 9, 1, 1):
-        raise DayError(f"could not read {phrase!r} as a date")
-    result = parsed.date()
-    if weekday is not None and result.weekday() != weekday:
-        raise DayError(f"{result:%d %b %Y} is a {WEEKDAY_NAMES[result.weekday()]}")
-    return result
-
-
 def warm() -> None:
-    """Load dateparser's English data so the first real request does not pay for it."""
-    import dateparser
-
-    dateparser.parse("Dec 3", languages=["en"], settings=_settings(date(2026, 1, 1)))
+    """Nothing to load any more; kept for warm_up()."""

@@ -10,8 +10,8 @@ become their simplified forms.
 from __future__ import annotations
 
 _TRADITIONAL = str.maketrans(
-    "點時週後鐘個兩禮從開錄現間淩號區東臺灣倫約紐磯製這頭長總續為馬協調內以過",
-    "点时周后钟个两礼从开录现间凌号区东台湾伦约纽矶制这头长总续为马协调内以过",
+    "點時週後鐘個兩禮從開錄現間淩號區東臺灣倫約紐磯製這頭長總續為馬協調內以過晝聽當來於複連際",
+    "点时周后钟个两礼从开录现间凌号区东台湾伦约纽矶制这头长总续为马协调内以过昼听当来于复连际",
 )
 
 _PUNCT = str.maketrans(
@@ -34,21 +34,25 @@ _PUNCT = str.maketrans(
 )
 
 
-def _fold_width(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII block
-        return chr(code - 0xFEE0)
-    return ch
+def _table() -> dict[int, str]:
+    """One translation table: punctuation, full-width forms, ASCII case, traditional forms."""
+    table: dict[int, str] = {}
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII block
+        table[code] = chr(code - 0xFEE0).lower()
+    for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(ch)] = ch.lower()
+    for code, target in _PUNCT.items():
+        table[code] = target if isinstance(target, str) else chr(target)
+    for code, target in _TRADITIONAL.items():
+        table[code] = target if isinstance(target, str) else chr(target)
+    return table
+
+
+_TABLE = _table()
 
 
 def normalize(text: str) -> str:
     """Return ``text`` normalised character by character (same length)."""
-    out = []
-    for ch in text.translate(_PUNCT):
-        ch = _fold_width(ch)
-        if ch.isascii():
-            ch = ch.lower()
-        out.append(ch)
-    result = "".join(out).translate(_TRADITIONAL)
+    result = text.translate(_TABLE)
     assert len(result) == len(text)
     return result

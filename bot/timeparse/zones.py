@@ -35,6 +35,11 @@ ABBREVIATIONS = {
     "tokyo time": "Asia/Tokyo", "london time": "Europe/London",
     "paris time": "Europe/Paris", "berlin time": "Europe/Berlin",
     "new york time": "America/New_York", "singapore time": "Asia/Singapore",
+    "shanghai time": "Asia/Shanghai", "hk time": "Asia/Hong_Kong", "taiwan time": "Asia/Taipei",
+    "japan time": "Asia/Tokyo", "korea time": "Asia/Seoul", "seoul time": "Asia/Seoul",
+    "india time": "Asia/Kolkata", "sydney time": "Australia/Sydney", "uk time": "Europe/London",
+    "us eastern": "America/New_York", "eastern time": "America/New_York",
+    "pacific time": "America/Los_Angeles", "central european time": "Europe/Paris",
 }  # fmt: skip
 
 # Abbreviations that name more than one zone: refused rather than guessed.

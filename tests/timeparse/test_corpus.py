@@ -1,4 +1,8 @@
-"""Every phrase in corpus.json must give exactly the expected window, or be refused."""
+"""Every phrase in corpus.json must give exactly the expected window, or be refused.
+
+A refusal case may name the ParseProblem expected ([text, "ERROR", "am-or-pm"]); a
+question's choices must then each parse.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.timeparse import RecordingWindow, TimeParseError, parse_window
+from bot.timeparse import ParseProblem, RecordingWindow, TimeParseError, parse_window
 
 CORPUS = Path(__file__).with_name("corpus.json")
 
@@ -28,9 +32,10 @@ def load_corpus() -> tuple[list, list]:
     windows, refusals = [], []
     for g, group in enumerate(data["groups"], 1):
         for c, case in enumerate(group["cases"], 1):
-            case_id = f"{g}.{c:03d} {case[0]}"  # group.case, then the phrase
+            case_id = f"{g}.{c:03d} {group['kind']}: {case[0]}"  # group.case, kind, phrase
             if case[1] == "ERROR":
-                refusals.append(pytest.param(group["now"], case[0], id=case_id))
+                problem = case[2] if len(case) > 2 else None
+                refusals.append(pytest.param(group["now"], case[0], problem, id=case_id))
             else:
                 windows.append(pytest.param(group["now"], *case, id=case_id))
     return windows, refusals
@@ -63,7 +68,16 @@ def test_window(now: str, text: str, start: str, end: str | None):
     assert window.description
 
 
-@pytest.mark.parametrize(("now", "text"), REFUSALS)
-def test_refused(now: str, text: str):
-    with pytest.raises(TimeParseError):
+@pytest.mark.parametrize(("now", "text", "problem"), REFUSALS)
+def test_refused(now: str, text: str, problem: str | None):
+    with pytest.raises(TimeParseError) as info:
         parse_window(text, parse_now(now))
+    if problem is not None:
+        assert info.value.problem == ParseProblem(problem), str(info.value)
+    for choice in info.value.choices:
+        parse_window(choice, parse_now(now))  # every rephrasing offered must work
+
+
+def test_every_group_has_a_kind():
+    data = json.loads(CORPUS.read_text(encoding="utf-8"))
+    assert all(group.get("kind") for group in data["groups"])

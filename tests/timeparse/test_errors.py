@@ -103,12 +103,10 @@ def test_9_tomorrow_morning_keeps_the_clock_time():
     [
         "tomorrow banana 8pm",
         "every day at 8pm",
-        "around 8pm",
         "8pm sharp",
         "last friday 8pm",
         "8pm or 9pm",
         "每天晚上8点",
-        "明天晚上8点左右",
     ],
 )
 def test_ignored_words_are_refused(text):

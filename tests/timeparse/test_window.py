@@ -75,11 +75,11 @@ def test_a_zone_in_the_text_also_decides_what_today_is():
 
 def test_description_echoes_what_was_understood():
     window = parse_window("tomorrow 8pm to 10pm", NOW)
-    assert window.description == "Thu 26 Nov 20:00 → 22:00 (2h, Asia/Shanghai)"
+    assert window.description == "Thu 26 Nov 20:00 → 22:00 (2 h, Asia/Shanghai)"
     window = parse_window("tomorrow 11pm for 90 minutes", NOW)
-    assert window.description == "Thu 26 Nov 23:00 → Fri 27 Nov 00:30 (1h30m, Asia/Shanghai)"
+    assert window.description == "Thu 26 Nov 23:00 → Fri 27 Nov 00:30 (1 h 30 min, Asia/Shanghai)"
     window = parse_window("明天晚上8点到10点 CET", NOW)
-    assert window.description == "Thu 26 Nov 20:00 → 22:00 (2h, Europe/Paris)"
+    assert window.description == "Thu 26 Nov 20:00 → 22:00 (2 h, Europe/Paris)"
     assert parse_window("now for 1h", NOW).description.startswith("now (Wed 25 Nov 14:00)")
     assert "2027" in parse_window("dec 3, 2027 at 10:00", NOW).description
 
