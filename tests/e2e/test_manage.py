@@ -61,12 +61,12 @@ def test_stop_button_stops_a_running_recording_and_says_who(client, live, slack)
 
 
 def test_the_root_offers_stop_once_the_window_opens(client, live, slack):
-    ts, _ = schedule(client, slack, "opensoon", "in 1 minute for 1 hour")
+    ts, _ = schedule(client, slack, "opensoon", "in 3 seconds for 1 hour")
     first = slack.wait_for("chat.update", lambda c: c.params.get("ts") == ts)
     assert "Cancel" in str(first.params["blocks"]) and "Stop recording" not in str(
         first.params["blocks"])
     opened = slack.wait_for("chat.update", lambda c: c.params.get("ts") == ts
-                            and "Stop recording" in str(c.params["blocks"]), timeout=75)
+                            and "Stop recording" in str(c.params["blocks"]), timeout=15)
     assert "In its window" in str(opened.params["blocks"])
     assert "Cancel this recording?" not in str(opened.params["blocks"])
 

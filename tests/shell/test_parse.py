@@ -18,7 +18,7 @@ def test_a_phrase_read_at_a_fixed_time_in_a_zone(capsys):
     assert "End:        2026-03-11T22:00+08:00  (Wed 11 Mar 2026 22:00)" in out
     assert "Duration:   2 h" in out
     assert "Zone:       Asia/Shanghai" in out
-    assert "Understood: Wed 11 Mar 20:00 → 22:00 (2h, Asia/Shanghai)" in out
+    assert "Understood: Wed 11 Mar 20:00 → 22:00 (2 h, Asia/Shanghai)" in out
     assert "Tencent:    accepts it" in out
 
 

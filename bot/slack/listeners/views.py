@@ -39,7 +39,7 @@ def read_form(view: dict, body: dict) -> RecordRequest:
     template_raw = _value(values, "template")
     template_id = None
     if template_raw and template_raw != "default":
-        if not template_raw.isdigit():
+        if not (template_raw.isascii() and template_raw.isdigit()):
             raise PlanError(Field.TEMPLATE, Problem.TEMPLATE_NOT_A_NUMBER, template_raw)
         template_id = int(template_raw)
     when = _value(values, "when")
