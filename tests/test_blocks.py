@@ -91,3 +91,20 @@ def test_a_window_under_way_is_said_once_and_consistently():
     text = str(root_message(RootView.from_plan(plan), at)["blocks"])
     assert "it started 2 h 27 min ago; recording from now until 14:00" in text
     assert f"<!date^{int(at.timestamp())}^" in text  # When: from now
+
+
+def test_an_english_reading_that_could_be_another_says_how_to_get_it():
+    wednesday = datetime(2026, 12, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    plan = plan_recording(RecordRequest("T1", "C1", "U1", "live_1", "next friday 2pm to 4pm",
+                                        "push.example.com", "live"), wednesday)
+    text = str(root_message(RootView.from_plan(plan), wednesday)["blocks"])
+    assert "read as Fri 4 Dec; for Fri 11 Dec, say `friday next week`" in text
+
+
+def test_the_shorter_reading_and_a_corrected_typo_are_said():
+    plan = plan_recording(RecordRequest("T1", "C1", "U1", "live_1", "tommorow 10:30-1:30",
+                                        "push.example.com", "live"), NOW)
+    assert (plan.end - plan.start).total_seconds() == 3 * 3600
+    text = str(root_message(RootView.from_plan(plan), NOW)["blocks"])
+    assert "read as the shorter window, to 13:30" in text
+    assert "`tommorow` read as `tomorrow`" in text

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.recording.command import ShowHelp, parse_command
 from bot.recording.model import Plan
 from bot.recording.plan import PlanError, plan_recording
+from bot.slack.blocks.help import usage_problem_text
 from bot.slack.blocks.problems import plan_problem_text
 from bot.slack.listeners.views import read_form
 from bot.timeparse import RecordingWindow, TimeParseError, parse_window
@@ -35,7 +36,8 @@ def test_any_command_text_gets_a_command_or_help_with_a_reason(text):
     asked_for_help = text.split()[0].lower() in ("help", "-h", "--help", "?", "帮助") if (
         text.split()) else False
     if isinstance(command, ShowHelp) and not asked_for_help:
-        assert command.reason  # help shown for a reason, and the reason is said
+        assert command.problem  # help shown for a reason, and the reason is said
+        assert usage_problem_text(command)
 
 
 @given(TEXT)

@@ -2,21 +2,55 @@
 
 Syntax: `/record <stream> <when> [domain=<push domain>] [app=<app>] [template=<id>] [mixed]`,
 `/record list [stream]`, `/record stop <TaskId>`, `/record cancel <TaskId>`, `/record help`, and
-`/record` or `/record new` for the form. (So a stream cannot be called `list`, `stop`, `cancel`,
-`help` or `new` in the inline syntax; the form takes any name.) Options may stand anywhere after the
-stream; everything else after the stream is the time phrase.
+`/record` or `/record new` for the form. Options may stand anywhere after the stream; everything
+else after the stream is the time phrase. A stream whose name is a command word or reads as a
+time (`list`, `tomorrow`) is named with `stream=` (or in the form).
+
+What cannot be used comes back as ``ShowHelp`` with a ``UsageProblem`` and its details: data,
+which the Slack layer words.
 """
 
 from __future__ import annotations
 
+import difflib
+import enum
 from dataclasses import dataclass
 
+from bot.timeparse import is_time_phrase, starts_with_time
+
 MAX_TEXT = 3000
+
+COMMAND_WORDS = ("list", "stop", "cancel", "help", "new")
+
+
+class UsageProblem(enum.StrEnum):
+    TOO_LONG = "too long"  # length
+    LIST_ARGS = "list args"
+    TASK_ID_NEEDED = "task id needed"  # verb
+    OPTION_FIRST = "option first"  # the first word is an option, not the stream
+    OPTION_NEEDS_VALUE = "option needs value"  # key
+    TYPE_OPTION = "type option"
+    TEMPLATE_NOT_A_NUMBER = "template not a number"  # value
+    TEMPLATE_NEGATIVE = "template negative"
+    NO_WHEN = "no when"  # stream
+    NO_STREAM = "no stream"  # when: the time phrase that came first
+    DID_YOU_MEAN = "did you mean"  # word, suggestion, rest
 
 
 @dataclass(frozen=True)
 class ShowHelp:
-    reason: str | None = None  # why help is shown instead of doing something
+    """Help, asked for (``problem`` None) or shown because the text could not be used."""
+
+    problem: UsageProblem | None = None
+    length: int = 0
+    verb: str = ""
+    key: str = ""
+    value: str = ""
+    stream: str = ""
+    when: str = ""
+    word: str = ""
+    suggestion: str = ""
+    rest: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,14 +86,14 @@ class CancelTask:
 
 Command = ShowHelp | OpenForm | Schedule | ListRecordings | StopTask | CancelTask
 
-_OPTION_KEYS = {"domain", "app", "template"}
+_OPTION_KEYS = {"domain", "app", "template", "stream"}
 _MIXED_WORDS = {"mixed", "type=mixed", "--mixed"}
 
 
 def parse_command(text: str) -> Command:
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        return ShowHelp(f"That is {len(text)} characters; `/record` takes at most {MAX_TEXT}.")
+        return ShowHelp(UsageProblem.TOO_LONG, length=len(text))
     if not text or text.lower() in {"new", "form"}:
         return OpenForm()
     words = text.split()
@@ -68,48 +102,57 @@ def parse_command(text: str) -> Command:
         return ShowHelp()
     if first in {"list", "ls"}:
         if len(words) > 2:
-            return ShowHelp("`/record list` takes at most a stream name, e.g. "
-                            "`/record list livetest`.")
+            return ShowHelp(UsageProblem.LIST_ARGS)
         return ListRecordings(stream=words[1] if len(words) == 2 else None)
     if first in {"stop", "cancel"}:
         if len(words) != 2:
-            return ShowHelp(f"`/record {first}` takes the TaskId shown in the recording's "
-                            f"thread, e.g. `/record {first} UpTbk5RSVhRQ…`.")
+            return ShowHelp(UsageProblem.TASK_ID_NEEDED, verb=first)
         return StopTask(words[1]) if first == "stop" else CancelTask(words[1])
-    if "=" in words[0]:
-        return ShowHelp("The first word must be the stream name, e.g. `/record livetest …`.")
 
-    stream = words[0]
     options: dict[str, str] = {}
     mixed = False
-    when: list[str] = []
-    for word in words[1:]:
+    rest: list[str] = []
+    for position, word in enumerate(words):
         key, sep, value = word.partition("=")
-        if word.lower() in _MIXED_WORDS:
+        if position > 0 and word.lower() in _MIXED_WORDS:
             mixed = True
         elif sep and key.lower() in _OPTION_KEYS:
+            if position == 0 and key.lower() != "stream":
+                return ShowHelp(UsageProblem.OPTION_FIRST)
             if not value:
-                example = f"{key.lower()}={_EXAMPLE[key.lower()]}"
-                return ShowHelp(f"`{key}=` needs a value, e.g. `{example}`.")
+                return ShowHelp(UsageProblem.OPTION_NEEDS_VALUE, key=key.lower())
             options[key.lower()] = value
         elif sep and key.lower() == "type":
-            return ShowHelp("`type=` takes `mixed`; leave it out for a live push stream.")
+            return ShowHelp(UsageProblem.TYPE_OPTION)
+        elif position == 0 and sep:
+            return ShowHelp(UsageProblem.OPTION_FIRST)
         else:
-            when.append(word)
+            rest.append(word)
 
     template_id: int | None = None
     if "template" in options:
-        try:
-            template_id = int(options["template"])
-        except ValueError:
-            return ShowHelp(
-                f"`template={options['template'][:40]}` must be a number (the recording "
-                "template id from the CSS console)."
-            )
+        raw = options["template"]
+        if not (raw.isascii() and raw.lstrip("-").isdigit()):
+            return ShowHelp(UsageProblem.TEMPLATE_NOT_A_NUMBER, value=raw[:40])
+        template_id = int(raw)
         if template_id < 0:
-            return ShowHelp("`template=` must be a positive number.")
+            return ShowHelp(UsageProblem.TEMPLATE_NEGATIVE)
+
+    if "stream" in options:
+        stream, when = options["stream"], rest
+    elif not rest:
+        return ShowHelp(UsageProblem.OPTION_FIRST)
+    else:
+        stream, when = rest[0], rest[1:]
+        # "/record tomorrow 8pm to 10pm" has no stream: the first word is the time phrase's.
+        if starts_with_time(stream) or is_time_phrase(" ".join(rest)):
+            return ShowHelp(UsageProblem.NO_STREAM, when=" ".join(rest)[:300])
+        close = difflib.get_close_matches(stream.lower(), COMMAND_WORDS, n=1, cutoff=0.7)
+        if close and not (when and is_time_phrase(" ".join(when))):
+            return ShowHelp(UsageProblem.DID_YOU_MEAN, word=stream[:40], suggestion=close[0],
+                            rest=" ".join(when)[:80])
     if not when:
-        return ShowHelp(f"Say when to record `{stream[:80]}`, with a start and an end.")
+        return ShowHelp(UsageProblem.NO_WHEN, stream=stream[:80])
     return Schedule(
         stream=stream,
         when_text=" ".join(when),
@@ -118,9 +161,6 @@ def parse_command(text: str) -> Command:
         template_id=template_id,
         mixed=mixed,
     )
-
-
-_EXAMPLE = {"domain": "push.example.com", "app": "live", "template": "12345"}
 
 
 def stored_when_text(source: str, raw_text: str) -> str:

@@ -25,6 +25,7 @@ from bot.recording.model import (
     Verb,
 )
 from bot.recording.ports import (
+    TASK_GONE_CODES,
     Clock,
     LiveApi,
     LiveApiError,
@@ -58,6 +59,15 @@ class NoRecord:
     """The bot has no record of that recording (an out-of-date button)."""
 
     verb: Verb
+
+
+@dataclass(frozen=True)
+class NotFound:
+    """No task has that TaskId: the bot scheduled none, and Tencent knows none (or, for
+    someone who may only manage the bot's own, the bot scheduled none)."""
+
+    verb: Verb
+    task_id: str
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,7 @@ class Raced:
     recording: Recording
 
 
-ManageResult = Done | NoRecord | NotAllowed | NotNow | Rejected | Unclear | Raced
+ManageResult = Done | NoRecord | NotFound | NotAllowed | NotNow | Rejected | Unclear | Raced
 
 
 class ManageRecordings:
@@ -146,6 +156,10 @@ class ManageRecordings:
         row = await self._find(team_id, task_id, recording_id)
         if row is None and not task_id:
             return NoRecord(verb)
+        if row is None and task_id and user_id not in self.admins:
+            # Not one of the bot's: a mistyped id, most likely. (Only an admin may act on a
+            # task created elsewhere, and Tencent tells them whether it exists.)
+            return NotFound(verb, task_id)
         if not self.may_manage(user_id, row):
             await self.store.add_audit(row.id if row else None, team_id, user_id,
                                        AuditAction.DENIED,
@@ -163,6 +177,8 @@ class ManageRecordings:
             else:
                 request_id = await self.live.delete_record_task(task_id)
         except TencentRejected as e:
+            if row is None and e.code in TASK_GONE_CODES:
+                return NotFound(verb, task_id)
             return Rejected(verb, e.code, e.message, e.request_id, row)
         except OutcomeUnknown as e:
             return Unclear(verb, e.code, row)

@@ -13,9 +13,10 @@ calls ``check`` (access, then the window in the requester's zone) and hands the 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.recording.access import AccessGate, Refused
 from bot.recording.model import (
@@ -46,6 +47,7 @@ from bot.recording.ports import (
     TencentRejected,
 )
 from bot.recording.rules import DUPLICATE_WINDOW, MAX_DURATION, MAX_OVERLAPPING, SAME_WINDOW
+from bot.timeparse import EndOnNextDay
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +75,26 @@ class Overlapping:
     refused: bool
 
 
+class Confirm(enum.StrEnum):
+    """What the requester may confirm after being asked."""
+
+    OVERLAP = "overlap"  # schedule it although other tasks of the stream overlap it
+    LONG_OVERNIGHT = "long overnight"  # yes, the end on the next day makes it this long
+
+
+#: A window whose end was put on the next day and that lasts longer than this is asked about:
+#: "tomorrow 10pm to 8pm" is more likely a slip than a 22-hour recording.
+LONG_OVERNIGHT = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class NeedsConfirmation:
+    """Read as asked, the window is unusual enough to ask before creating anything."""
+
+    plan: Plan
+    what: Confirm
+
+
 @dataclass(frozen=True)
 class Scheduled:
     plan: Plan
@@ -80,7 +102,7 @@ class Scheduled:
     outcome: Outcome
 
 
-ScheduleResult = Refused | Invalid | Duplicate | Overlapping | Scheduled
+ScheduleResult = Refused | Invalid | NeedsConfirmation | Duplicate | Overlapping | Scheduled
 
 
 class ScheduleRecording:
@@ -125,8 +147,8 @@ class ScheduleRecording:
     # ---- the use case ----------------------------------------------------------------------
 
     async def run(self, request: RecordRequest, notifier: Notifier, *,
-                       plan: Plan | None = None,
-                       overlap_confirmed: bool = False) -> ScheduleResult:
+                  plan: Plan | None = None,
+                  confirmed: frozenset[Confirm] = frozenset()) -> ScheduleResult:
         refusal = await self.gate.refusal(request.team_id, request.user_id, request.channel_id,
                                           f"schedule {request.stream}", request.domain)
         if refusal is not None:
@@ -137,13 +159,15 @@ class ScheduleRecording:
                 plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None)
             except PlanError as e:
                 return Invalid(e)
+        if Confirm.LONG_OVERNIGHT not in confirmed and is_long_overnight(plan):
+            return NeedsConfirmation(plan, Confirm.LONG_OVERNIGHT)
         first = await self.recent_duplicate(plan)
         if first is not None:  # checked again under the lock below, for races
             return Duplicate(plan, first)
         overlaps = await self._overlapping(plan)
         if len(overlaps) >= MAX_OVERLAPPING:
             return Overlapping(plan, overlaps, refused=True)
-        if overlaps and not overlap_confirmed:
+        if overlaps and Confirm.OVERLAP not in confirmed:
             return Overlapping(plan, overlaps, refused=False)
         return await self._schedule(plan, notifier)
 
@@ -244,6 +268,11 @@ class ScheduleRecording:
                            request_id=e.request_id)
         log.info("created record task %s for %s", created.task_id, req.stream)
         return Outcome(State.CREATED, task_id=created.task_id, request_id=created.request_id)
+
+
+def is_long_overnight(plan: Plan) -> bool:
+    return (any(isinstance(n, EndOnNextDay) for n in plan.window.notes)
+            and plan.end - plan.start > LONG_OVERNIGHT)
 
 
 def plan_phase(plan: Plan, now: datetime) -> WindowPhase:

@@ -18,10 +18,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.recording.access import AccessGate, Refused
 from bot.recording.manage import Done, ManageRecordings
 from bot.recording.model import Plan, RecordRequest, Verb
-from bot.recording.schedule import Duplicate, Invalid, Overlapping, ScheduleRecording
+from bot.recording.schedule import (
+    Confirm,
+    Duplicate,
+    Invalid,
+    NeedsConfirmation,
+    Overlapping,
+    ScheduleRecording,
+)
 from bot.recording.templates import TemplateCatalog
 from bot.slack.blocks.listing import list_message
-from bot.slack.blocks.outcome import duplicate_message, managed_message, overlap_message
+from bot.slack.blocks.outcome import (
+    duplicate_message,
+    long_overnight_message,
+    managed_message,
+    overlap_message,
+)
 from bot.slack.blocks.problems import (
     internal_error_message,
     list_failed_message,
@@ -57,11 +69,11 @@ class Services:
 
 async def schedule_and_answer(services: Services, client: AsyncWebClient,
                               request: RecordRequest, respond: Respond,
-                              plan: Plan | None = None, overlap_confirmed: bool = False) -> None:
+                              plan: Plan | None = None,
+                              confirmed: frozenset[Confirm] = frozenset()) -> None:
     notifier = SlackNotifier(client, request.channel_id, respond, services.schedule.clock)
     try:
-        result = await services.schedule.run(request, notifier, plan=plan,
-                                         overlap_confirmed=overlap_confirmed)
+        result = await services.schedule.run(request, notifier, plan=plan, confirmed=confirmed)
         if isinstance(result, Refused):
             await respond(response_type="ephemeral", replace_original=False,
                           **refusal_message(result.refusal))
@@ -71,10 +83,15 @@ async def schedule_and_answer(services: Services, client: AsyncWebClient,
             link = await _permalink(client, result.first.channel_id, result.first.root_ts)
             await respond(response_type="ephemeral", replace_original=False,
                           **duplicate_message(result.first, link))
+        elif isinstance(result, NeedsConfirmation):
+            await respond(response_type="ephemeral", replace_original=bool(confirmed),
+                          **long_overnight_message(result.plan, confirmed))
         elif isinstance(result, Overlapping):
             await respond(response_type="ephemeral",
-                          replace_original=result.refused and overlap_confirmed,
-                          **overlap_message(result.plan, result.tasks, refuse=result.refused))
+                          replace_original=bool(confirmed) and (result.refused or
+                                                                Confirm.OVERLAP not in confirmed),
+                          **overlap_message(result.plan, result.tasks, refuse=result.refused,
+                                            confirmed=confirmed))
         # Scheduled: the root message and its thread have said it all.
     except Exception:
         log.exception("scheduling %s failed inside the bot", request.stream)

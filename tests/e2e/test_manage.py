@@ -117,8 +117,12 @@ def test_stop_and_cancel_by_task_id(client, live, slack):
     _, key = client.command(f"cancel {future}")
     assert "cancelled" in str(slack.wait_for_response(key))
     assert [t.task_id for t in live.tasks] == [running]
-    _, key = client.command("stop NoSuchTask")  # not the bot's and not an admin
-    assert "only an admin" in str(slack.wait_for_response(key))
+    _, key = client.command("stop NoSuchTask")  # a mistyped id: say so, and where ids are
+    answer = str(slack.wait_for_response(key))
+    assert "no recording task with TaskId `NoSuchTask`" in answer and "/record list" in answer
+    assert "admin" not in answer
+    _, key = client.command("cancel NoSuchTask", user=ADMIN)  # Tencent knows none either
+    assert "no recording task with TaskId" in str(slack.wait_for_response(key))
 
 
 def test_list_merges_local_rows_with_tencent_and_pages(client, live, slack):

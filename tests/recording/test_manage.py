@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.recording.manage import Done, NoRecord, NotAllowed, NotNow, Rejected, StateProblem
+from bot.recording.manage import (
+    Done,
+    NoRecord,
+    NotAllowed,
+    NotFound,
+    NotNow,
+    Rejected,
+    StateProblem,
+)
 from bot.recording.model import Listing, Managed, State, TaskStatus, Verb
 from bot.recording.ports import RecordTaskInfo, TencentRejected
 from bot.recording.schedule import Scheduled
@@ -68,6 +76,11 @@ async def test_only_the_requester_or_an_admin_may(world: World) -> None:
 async def test_an_unknown_recording_and_a_refusal_from_tencent(world: World) -> None:
     gone, _ = await act(world, Verb.STOP, recording_id=999)
     assert isinstance(gone, NoRecord)
+    typo, _ = await act(world, Verb.STOP, task_id="abc123")
+    assert isinstance(typo, NotFound) and typo.task_id == "abc123"
+    assert world.live.calls == []  # not the bot's: Tencent is not asked for someone else
+    by_admin, _ = await act(world, Verb.STOP, user="UADMIN", task_id="abc123")
+    assert isinstance(by_admin, NotFound) and world.live.count("stop") == 1
     rec = await scheduled(world)
     world.live.fail["delete"] = TencentRejected("InternalError", "try later", "req-9")
     refused, notifier = await act(world, Verb.CANCEL, recording_id=rec.id)

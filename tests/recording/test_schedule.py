@@ -9,7 +9,14 @@ from bot.recording.access import AccessRules, RefusalReason, Refused
 from bot.recording.model import AuditAction, Outcome, State, ZoneFallback
 from bot.recording.plan import Field, PlanError, Problem
 from bot.recording.ports import OutcomeUnknown, RecordTaskInfo, TencentRejected
-from bot.recording.schedule import Duplicate, Invalid, Overlapping, Scheduled
+from bot.recording.schedule import (
+    Confirm,
+    Duplicate,
+    Invalid,
+    NeedsConfirmation,
+    Overlapping,
+    Scheduled,
+)
 from tests.recording.conftest import NOW, SHANGHAI, World, build_world, request
 
 
@@ -82,7 +89,7 @@ async def test_an_overlap_asks_first_and_a_fourth_is_refused(world: World) -> No
     assert world.live.count("create") == 0 and world.store.rows == {}
 
     confirmed = await world.schedule.run(request(), world.notifier(), plan=asked.plan,
-                                         overlap_confirmed=True)
+                                         confirmed=frozenset({Confirm.OVERLAP}))
     assert isinstance(confirmed, Scheduled) and confirmed.outcome.state is State.CREATED
 
 
@@ -140,3 +147,19 @@ async def test_a_window_under_way_is_planned_from_now_and_says_since_when(world:
     assert plan.start == datetime(2026, 11, 25, 14, 27, tzinfo=SHANGHAI)
     assert plan.requested_start == datetime(2026, 11, 25, 12, tzinfo=SHANGHAI)
     assert plan.running_for == timedelta(hours=2, minutes=27)
+
+
+async def test_a_long_window_over_midnight_is_asked_about_first(world: World) -> None:
+    asked = await world.schedule.run(request("tomorrow 10pm to 8pm"), world.notifier())
+    assert isinstance(asked, NeedsConfirmation) and asked.what is Confirm.LONG_OVERNIGHT
+    assert asked.plan.end - asked.plan.start == timedelta(hours=22)
+    assert world.live.calls == [] and world.store.rows == {}
+    done = await world.schedule.run(request("tomorrow 10pm to 8pm"), world.notifier(),
+                                    plan=asked.plan,
+                                    confirmed=frozenset({Confirm.LONG_OVERNIGHT}))
+    assert isinstance(done, Scheduled) and done.outcome.state is State.CREATED
+
+
+async def test_a_short_window_over_midnight_is_not_asked_about(world: World) -> None:
+    result = await world.schedule.run(request("11pm to 1am"), world.notifier())
+    assert isinstance(result, Scheduled)

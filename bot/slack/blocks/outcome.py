@@ -15,9 +15,11 @@ from slack_sdk.models.blocks import (
 
 from bot.recording.model import Managed, Outcome, Plan, Recording, State, Verb
 from bot.recording.ports import RecordTaskInfo
+from bot.recording.schedule import Confirm
 from bot.slack.blocks.tencent_errors import advice_for
 from bot.slack.blocks.text import code, escape, mention, message, simple_message, slack_date
-from bot.slack.blocks.values import OVERLAP_CONFIRM_ACTION, plan_to_value
+from bot.slack.blocks.values import LONG_CONFIRM_ACTION, OVERLAP_CONFIRM_ACTION, plan_to_value
+from bot.timeparse import format_duration
 
 
 def outcome_message(recording: Recording, outcome: Outcome) -> dict:
@@ -102,7 +104,29 @@ def duplicate_message(first: Recording, link: str | None) -> dict:
     return simple_message(text)
 
 
-def overlap_message(plan: Plan, tasks: tuple[RecordTaskInfo, ...], refuse: bool) -> dict:
+def long_overnight_message(plan: Plan, confirmed: frozenset[Confirm] = frozenset()) -> dict:
+    """A window whose end landed on the next day and that is long: ask before creating it."""
+    length = format_duration(plan.end - plan.start)
+    text = (
+        f":warning: {code(plan.request.when_text, 120)} reads as a *{length}* recording: "
+        f"{slack_date(plan.start, plan.zone)} → {slack_date(plan.end, plan.zone)} — its end, "
+        f"{plan.end:%H:%M}, is before its start's clock time, so it is on the next day. "
+        "*Nothing is scheduled until you confirm.* If you meant a shorter window, send "
+        "`/record` again with the end you meant (e.g. `tomorrow 8pm to 10pm`)."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(block_id="long", elements=[
+            ButtonElement(text=f"Record {length}", action_id=LONG_CONFIRM_ACTION,
+                          value=plan_to_value(plan, confirmed | {Confirm.LONG_OVERNIGHT}),
+                          style="primary"),
+        ]),
+    ]
+    return message(blocks, f"{escape(plan.stream)}: confirm a {length} recording")
+
+
+def overlap_message(plan: Plan, tasks: tuple[RecordTaskInfo, ...], refuse: bool,
+                    confirmed: frozenset[Confirm] = frozenset()) -> dict:
     zone = plan.zone
     lines = [
         f"• {slack_date(datetime.fromtimestamp(t.start_time, UTC), zone)} → "
@@ -129,7 +153,8 @@ def overlap_message(plan: Plan, tasks: tuple[RecordTaskInfo, ...], refuse: bool)
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(block_id="overlap", elements=[
             ButtonElement(text="Schedule anyway", action_id=OVERLAP_CONFIRM_ACTION,
-                          value=plan_to_value(plan), style="primary"),
+                          value=plan_to_value(plan, confirmed | {Confirm.OVERLAP}),
+                          style="primary"),
         ]),
     ]
     return message(blocks, f"{escape(plan.stream)} already has overlapping recordings")

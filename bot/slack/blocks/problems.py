@@ -10,6 +10,7 @@ from bot.recording.manage import (
     ManageResult,
     NoRecord,
     NotAllowed,
+    NotFound,
     NotNow,
     Raced,
     Rejected,
@@ -137,6 +138,10 @@ def manage_problem_message(result: ManageResult) -> dict:
     verb = result.verb
     if isinstance(result, NoRecord):
         text = ":warning: I have no record of that recording."
+    elif isinstance(result, NotFound):
+        text = (f":warning: There is no recording task with TaskId {code(result.task_id, 80)}, "
+                "so nothing was done. Check the id: `/record list` shows the recordings with "
+                "their TaskIds, and each recording's thread shows its own.")
     elif isinstance(result, NotAllowed):
         if result.recording is None:
             text = (f":no_entry: The bot did not schedule this task, so only {_ADMINS} may "

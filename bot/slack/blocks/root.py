@@ -4,7 +4,7 @@ state, and the buttons that state allows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -27,7 +27,14 @@ from bot.recording.model import (
 )
 from bot.slack.blocks.text import code, escape, mention, message, slack_date
 from bot.slack.blocks.values import CANCEL_ACTION, STOP_ACTION, recording_value
-from bot.timeparse import format_duration
+from bot.timeparse import (
+    Approximate,
+    ReadAs,
+    ShorterReading,
+    WeekdayReading,
+    WindowNote,
+    format_duration,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class RootView:
     recording_id: int | None = None
     status_note: str | None = None  # e.g. who stopped it, and when
     running_for: timedelta | None = None  # the window had started this long ago when asked
+    notes: tuple[WindowNote, ...] = ()  # how the phrase was read, when that needs saying
 
     @classmethod
     def from_plan(cls, plan: Plan, **kw: object) -> RootView:
@@ -60,7 +68,8 @@ class RootView:
             zone=plan.zone, requester_id=req.user_id, when_text=req.when_text,
             understood=plan.window.description, stream_type=req.stream_type,
             template_id=req.template_id, zone_note=zone_note(plan),
-            running_for=plan.running_for, **kw,  # type: ignore[arg-type]
+            running_for=plan.running_for, notes=plan.window.notes,
+            **kw,  # type: ignore[arg-type]
         )
 
     @classmethod
@@ -90,6 +99,28 @@ def zone_note(plan: Plan) -> str | None:
         return None
     why = _FALLBACK_WHY[fallback.fallback].format(profile=fallback.profile_zone or "")
     return f"{why}, so the default zone {fallback.name} was used"
+
+
+def _day_of(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def note_texts(notes: tuple[WindowNote, ...], end: datetime) -> list[str]:
+    """How the phrase was read, where another reading was possible: said, so nothing is
+    hidden."""
+    said = []
+    for note in notes:
+        if isinstance(note, WeekdayReading):
+            said.append(f"read as {_day_of(note.chosen)}; for {_day_of(note.other)}, say "
+                        f"{code(note.say_other)}")
+        elif isinstance(note, ShorterReading):
+            said.append(f"read as the shorter window, to {end:%H:%M} (not "
+                        f"{_day_of(note.longer_end.date())} {note.longer_end:%H:%M})")
+        elif isinstance(note, Approximate):
+            said.append(f"{code(note.fragment, 60)} read as the time it names")
+        elif isinstance(note, ReadAs):
+            said.append(f"{code(note.fragment, 60)} read as {code(note.read_as, 60)}")
+    return said
 
 
 def describe_span(start: datetime, end: datetime, zone: str) -> str:
@@ -182,6 +213,9 @@ def root_message(view: RootView, now: datetime) -> dict:
     if view.running_for is not None:
         understood += (f": it started {format_duration(view.running_for)} ago; recording from "
                        f"now until {view.end:%H:%M}")
+    notes = note_texts(view.notes, view.end)
+    if notes:
+        understood += " — " + "; ".join(notes)
     blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(text=f":clapper: *Recording request* for {code(view.stream)}")

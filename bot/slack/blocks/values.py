@@ -8,15 +8,18 @@ not the phrase, so a press minutes later schedules what was shown).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.recording.model import Plan, RecordRequest
+from bot.recording.schedule import Confirm
 from bot.timeparse import RecordingWindow
 
 STOP_ACTION = "recording_stop"
 CANCEL_ACTION = "recording_cancel"
 LIST_MORE_ACTION = "list_page"
 OVERLAP_CONFIRM_ACTION = "overlap_confirm"
+LONG_CONFIRM_ACTION = "long_confirm"
 FORM_CALLBACK_ID = "record_form"
 
 
@@ -47,7 +50,8 @@ def page_from_value(value: str | None) -> tuple[str | None, int]:
         return None, 0
 
 
-def plan_to_value(plan: Plan) -> str:
+def plan_to_value(plan: Plan, confirmed: Iterable[Confirm] = ()) -> str:
+    """The plan, and what its requester already confirmed."""
     req = plan.request
     data = {
         "team": req.team_id, "channel": req.channel_id, "user": req.user_id,
@@ -55,11 +59,13 @@ def plan_to_value(plan: Plan) -> str:
         "app": req.app, "template": req.template_id, "type": req.stream_type,
         "source": req.source, "start": plan.start.isoformat(), "end": plan.end.isoformat(),
         "zone": plan.zone, "understood": plan.window.description[:200],
+        "asked_start": plan.requested_start.isoformat() if plan.requested_start else None,
+        "confirmed": sorted(str(c) for c in confirmed),
     }
     return json.dumps(data, ensure_ascii=False)
 
 
-def plan_from_value(value: str | None) -> Plan:
+def plan_from_value(value: str | None) -> tuple[Plan, frozenset[Confirm]]:
     try:
         d = json.loads(value or "")
         request = RecordRequest(
@@ -68,7 +74,9 @@ def plan_from_value(value: str | None) -> Plan:
             stream_type=d["type"], raw_text=d["when"], source=d["source"],
         )
         start, end = datetime.fromisoformat(d["start"]), datetime.fromisoformat(d["end"])
+        asked = datetime.fromisoformat(d["asked_start"]) if d.get("asked_start") else None
+        confirmed = frozenset(Confirm(c) for c in d.get("confirmed", ()))
     except (ValueError, KeyError, TypeError) as e:
         raise StaleValue(str(value)[:80]) from e
-    window = RecordingWindow(start, end, d.get("understood", ""), d["zone"])
-    return Plan(request, window, start, end, d["zone"])
+    window = RecordingWindow(asked or start, end, d.get("understood", ""), d["zone"])
+    return Plan(request, window, start, end, d["zone"], requested_start=asked), confirmed

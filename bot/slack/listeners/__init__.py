@@ -12,6 +12,7 @@ from bot.slack.blocks.values import (
     CANCEL_ACTION,
     FORM_CALLBACK_ID,
     LIST_MORE_ACTION,
+    LONG_CONFIRM_ACTION,
     OVERLAP_CONFIRM_ACTION,
     STOP_ACTION,
 )
@@ -25,3 +26,4 @@ def register(app: AsyncApp, services: Services) -> None:
     app.action(CANCEL_ACTION)(partial(actions.cancel, services=services))
     app.action(LIST_MORE_ACTION)(partial(actions.next_page, services=services))
     app.action(OVERLAP_CONFIRM_ACTION)(partial(actions.schedule_anyway, services=services))
+    app.action(LONG_CONFIRM_ACTION)(partial(actions.schedule_anyway, services=services))

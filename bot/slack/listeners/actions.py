@@ -52,9 +52,11 @@ async def next_page(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespo
 
 async def schedule_anyway(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
                           respond: AsyncRespond, services: Services) -> None:
+    """ "Schedule anyway" (tasks overlap) or "Record 22 h" (a long overnight window): the plan
+    the button carries, with what its requester has confirmed so far."""
     await ack()
     try:
-        plan = plan_from_value(action.get("value"))
+        plan, confirmed = plan_from_value(action.get("value"))
     except StaleValue:
         await respond(response_type="ephemeral", replace_original=True,
                       text=":warning: That button is out of date; send `/record` again.")
@@ -70,6 +72,6 @@ async def schedule_anyway(ack: AsyncAck, body: dict, action: dict, client: Async
                       text=f":warning: {window_rule_text(e)} Nothing was scheduled.")
         return
     await respond(response_type="ephemeral", replace_original=True,
-                  text=":hourglass_flowing_sand: Scheduling it alongside the others…")
+                  text=":hourglass_flowing_sand: Scheduling it…")
     services.spawn(schedule_and_answer(services, client, plan.request, respond, plan,
-                                       overlap_confirmed=True), "schedule")
+                                       confirmed), "schedule")

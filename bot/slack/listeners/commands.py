@@ -27,7 +27,7 @@ from bot.slack.answers import (
     schedule_and_answer,
 )
 from bot.slack.blocks.form import record_form
-from bot.slack.blocks.help import help_message
+from bot.slack.blocks.help import help_message, usage_problem_text
 from bot.slack.blocks.problems import refusal_message
 from bot.slack.blocks.text import code
 from bot.slack.context import Actor
@@ -39,7 +39,9 @@ async def record(ack: AsyncAck, body: dict, client: AsyncWebClient, respond: Asy
                  services: Services) -> None:
     command = parse_command(body.get("text", ""))
     if isinstance(command, ShowHelp):
-        await ack(**help_message(command.reason, services.push_domains, services.app_name))
+        today = services.schedule.clock().date()
+        await ack(**help_message(today, usage_problem_text(command), services.push_domains,
+                                 services.app_name))
         return
     actor = Actor.of_command(body)
     if isinstance(command, OpenForm):
