@@ -167,6 +167,7 @@ def build_runtime(
         clock=clock,
     )
     rt.schedule.rechecks = _Rechecks(rt)
+    rt.schedule.templates = rt.templates
     return rt
 
 

@@ -282,6 +282,7 @@ class Plan:
     zone: str
     zone_fallback: UserZone | None = None  # set when the default zone was used
     requested_start: datetime | None = None  # the start as asked, when it was already past
+    template_name: str | None = None  # the name of request.template_id on the account
 
     @property
     def stream(self) -> str:

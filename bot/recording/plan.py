@@ -8,7 +8,7 @@ form shows it there) and the problem as data (the Slack layer words it).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.recording.model import Plan, RecordRequest, UserZone
@@ -33,6 +33,7 @@ class Problem(enum.StrEnum):
     INVALID_DOMAIN = "invalid domain"
     NO_DOMAIN = "no domain"  # the form's domain left empty
     TEMPLATE_NOT_A_NUMBER = "template not a number"
+    TEMPLATE_UNKNOWN = "template unknown"  # value; cause: the account's templates
     NO_WHEN = "no when"
     WHEN_NOT_UNDERSTOOD = "when not understood"  # cause: TimeParseError
     ONLY_A_START = "only a start"  # window: the start that was understood
@@ -43,33 +44,64 @@ class Problem(enum.StrEnum):
 
 @dataclass(frozen=True)
 class PlanError(Exception):
-    """The request cannot be carried out as written."""
+    """The request cannot be carried out as written. ``others`` are the problems of other
+    fields, found at the same time, so that a form can show every one at once."""
 
     field: Field
     problem: Problem
     value: str = ""  # the offending input, for the invalid-name problems
-    cause: object = None  # TimeParseError | WindowRuleError | Refusal
+    cause: object = None  # TimeParseError | WindowRuleError | Refusal | the templates
     window: RecordingWindow | None = None  # ONLY_A_START
+    others: tuple[PlanError, ...] = ()
+
+    @property
+    def all(self) -> tuple[PlanError, ...]:
+        """This problem and the others, one per field (the first found for each)."""
+        seen: dict[Field, PlanError] = {}
+        for e in (self, *self.others):
+            seen.setdefault(e.field, e)
+        return tuple(seen.values())
 
     def __str__(self) -> str:
         return f"{self.field}: {self.problem}" + (f" ({self.cause})" if self.cause else "")
 
 
-def validate_names(stream: str, app: str, domain: str) -> None:
+def together(problems: list[PlanError]) -> PlanError:
+    """One PlanError carrying all of ``problems`` (at least one)."""
+    first, *others = problems
+    return replace(first, others=(*first.others, *others))
+
+
+def name_problems(stream: str, app: str, domain: str) -> list[PlanError]:
+    problems = []
     if not _is_stream_name(stream):
-        raise PlanError(Field.STREAM, Problem.INVALID_STREAM, stream)
+        problems.append(PlanError(Field.STREAM, Problem.INVALID_STREAM, stream))
     if not is_app_name(app):
-        raise PlanError(Field.APP, Problem.INVALID_APP, app)
+        problems.append(PlanError(Field.APP, Problem.INVALID_APP, app))
     if not domain:
-        raise PlanError(Field.DOMAIN, Problem.NO_DOMAIN)
-    if not is_push_domain(domain):
-        raise PlanError(Field.DOMAIN, Problem.INVALID_DOMAIN, domain)
+        problems.append(PlanError(Field.DOMAIN, Problem.NO_DOMAIN))
+    elif not is_push_domain(domain):
+        problems.append(PlanError(Field.DOMAIN, Problem.INVALID_DOMAIN, domain))
+    return problems
 
 
 def plan_recording(request: RecordRequest, now: datetime,
-                   zone_fallback: UserZone | None = None) -> Plan:
-    """Parse the window in the zone of ``now`` and check Tencent's rules."""
-    validate_names(request.stream, request.app, request.domain)
+                   zone_fallback: UserZone | None = None,
+                   problems: list[PlanError] | None = None) -> Plan:
+    """Parse the window in the zone of ``now`` and check Tencent's rules; a PlanError names
+    every field at fault (with ``problems`` found before, such as the form's template)."""
+    found = [*(problems or []), *name_problems(request.stream, request.app, request.domain)]
+    try:
+        plan = _plan_window(request, now, zone_fallback)
+    except PlanError as e:
+        found.append(e)
+    if found:
+        raise together(found)
+    return plan
+
+
+def _plan_window(request: RecordRequest, now: datetime,
+                 zone_fallback: UserZone | None) -> Plan:
     if not request.when_text.strip():
         raise PlanError(Field.WHEN, Problem.NO_WHEN)
     try:

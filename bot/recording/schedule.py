@@ -47,6 +47,7 @@ from bot.recording.ports import (
     TencentRejected,
 )
 from bot.recording.rules import DUPLICATE_WINDOW, MAX_DURATION, MAX_OVERLAPPING, SAME_WINDOW
+from bot.recording.templates import TemplateCatalog
 from bot.timeparse import EndOnNextDay
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,9 @@ ScheduleResult = Refused | Invalid | NeedsConfirmation | Duplicate | Overlapping
 
 class ScheduleRecording:
     def __init__(self, live: LiveApi, store: Store, gate: AccessGate, directory: Directory,
-                 clock: Clock, rechecks: Rechecks | None = None) -> None:
+                 clock: Clock, rechecks: Rechecks | None = None,
+                 templates: TemplateCatalog | None = None) -> None:
+        self.templates = templates
         self.live = live
         self.store = store
         self.gate = gate
@@ -121,28 +124,58 @@ class ScheduleRecording:
 
     # ---- the form's check, before its ack ---------------------------------------------------
 
-    async def check(self, request: RecordRequest, *, access_budget: float | None = None,
+    async def check(self, request: RecordRequest, *, problems: tuple[PlanError, ...] = (),
+                    access_budget: float | None = None,
                     zone_budget: float | None = None) -> Plan:
-        """Access (audited), then the window in the requester's zone; raises PlanError naming
-        the field to show the problem under. The budgets bound the lookups that may be slow."""
-        if not request.domain:
-            raise PlanError(Field.DOMAIN, Problem.NO_DOMAIN)
-        try:
-            decision = await asyncio.wait_for(
-                self.gate.policy.check(request.user_id, request.channel_id, request.domain),
-                access_budget)
-        except TimeoutError:
-            raise PlanError(Field.DOMAIN, Problem.ACCESS_SLOW) from None
-        if decision.refusal is not None:
-            await self.gate.audit_refusal(request.team_id, request.user_id,
-                                          f"form on {request.domain}")
-            raise PlanError(Field.DOMAIN, Problem.ACCESS_DENIED, cause=decision.refusal)
+        """Access (audited), the template, then the window in the requester's zone; raises
+        PlanError naming every field at fault, with ``problems`` the form found itself. The
+        budgets bound the lookups that may be slow."""
+        found = list(problems)
+        if request.domain:
+            refusal = await self._form_access(request, access_budget)
+            if refusal is not None:
+                found.append(refusal)
         try:
             zone = await asyncio.wait_for(self.directory.zone_of(request.user_id), zone_budget)
         except TimeoutError:
             log.warning("users.info too slow for %s; using the default zone", request.user_id)
             zone = self.directory.default_zone(ZoneFallback.SLACK_TOO_SLOW)
-        return plan_recording(request, self.now_in(zone), zone if zone.fallback else None)
+        name, template_problem = await self._template(request)
+        if template_problem is not None:
+            found.append(template_problem)
+        plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None,
+                              problems=found)
+        return replace(plan, template_name=name)
+
+    async def _form_access(self, request: RecordRequest,
+                           budget: float | None) -> PlanError | None:
+        try:
+            decision = await asyncio.wait_for(
+                self.gate.policy.check(request.user_id, request.channel_id, request.domain),
+                budget)
+        except TimeoutError:
+            return PlanError(Field.DOMAIN, Problem.ACCESS_SLOW)
+        if decision.refusal is None:
+            return None
+        await self.gate.audit_refusal(request.team_id, request.user_id,
+                                      f"form on {request.domain}")
+        return PlanError(Field.DOMAIN, Problem.ACCESS_DENIED, cause=decision.refusal)
+
+    async def _template(self, request: RecordRequest) -> tuple[str | None, PlanError | None]:
+        """The name of the request's template, or the problem when the account has no such
+        template. When Tencent cannot list them now, the id goes as given (CreateRecordTask
+        then tells)."""
+        wanted = request.template_id
+        if wanted is None or self.templates is None:
+            return None, None
+        known = await self.templates.get(wait=1.0)
+        if known is None:
+            return None, None
+        for template in known:
+            if template.template_id == wanted:
+                return template.name, None
+        return None, PlanError(Field.TEMPLATE, Problem.TEMPLATE_UNKNOWN, str(wanted),
+                               cause=tuple(known))
 
     # ---- the use case ----------------------------------------------------------------------
 
@@ -155,10 +188,13 @@ class ScheduleRecording:
             return Refused(refusal)
         if plan is None:
             zone = await self.directory.zone_of(request.user_id)
+            name, template_problem = await self._template(request)
             try:
-                plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None)
+                plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None,
+                                      problems=[template_problem] if template_problem else [])
             except PlanError as e:
                 return Invalid(e)
+            plan = replace(plan, template_name=name)
         if Confirm.LONG_OVERNIGHT not in confirmed and is_long_overnight(plan):
             return NeedsConfirmation(plan, Confirm.LONG_OVERNIGHT)
         first = await self.recent_duplicate(plan)

@@ -78,13 +78,23 @@ def test_another_users_zone_gives_other_instants(client, live, slack):
 
 
 def test_user_without_zone_gets_the_default_and_is_told(client, live, slack):
-    client.command("lontest tomorrow 8pm to 10pm mixed template=7", user="U0NOZONE")
+    client.command("lontest tomorrow 8pm to 10pm mixed template=10002", user="U0NOZONE")
     root, _ = root_and_thread(slack, CHANNEL, "lontest")
     [params] = live.calls("CreateRecordTask")
     assert (params["StartTime"], params["EndTime"]) == expected_window("Europe/Berlin", 20, 22)
-    assert (params["StreamType"], params["TemplateId"]) == (1, 7)
+    assert (params["StreamType"], params["TemplateId"]) == (1, 10002)
     text = str(root.params["blocks"])
     assert "Europe/Berlin" in text and "no time zone" in text
+    assert "flv_hourly (10002)" in text  # the template's name, not only its id
+
+
+def test_a_template_the_account_does_not_have_is_refused_naming_those_it_has(client, live,
+                                                                            slack):
+    _, key = client.command("tpltest tomorrow 8pm to 10pm template=99999")
+    answer = str(slack.wait_for_response(key))
+    assert "no recording template `99999`" in answer
+    assert "hls_mp4 (10001)" in answer and "Nothing was scheduled" in answer
+    assert live.calls("CreateRecordTask") == []
 
 
 def test_chinese_phrase(client, live, slack):

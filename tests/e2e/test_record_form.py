@@ -60,14 +60,24 @@ def test_bad_fields_come_back_as_errors_and_nothing_is_scheduled(client, live, s
     assert live.requests == []
 
 
+def test_every_wrong_field_is_reported_at_once(client, live, slack):
+    view = open_form(client, slack)
+    body = submit(client, view, stream="bad stream!", app="no spaces", template="abc",
+                  when="tomorrow banana").json()
+    assert body["response_action"] == "errors"
+    assert set(body["errors"]) == {"stream", "app", "template", "when"}
+    assert "banana" in body["errors"]["when"] and "number" in body["errors"]["template"]
+    assert live.requests == []
+
+
 def test_a_good_submission_schedules_in_the_channel_it_was_opened_from(client, live, slack):
     view = open_form(client, slack)
     reply = submit(client, view, stream="formtest", domain="backup.example.com",
-                   template="42", stream_type="1")
+                   template="10002", stream_type="1")
     assert reply.status == 200 and reply.body in ("", "{}")  # the form closes
     _, thread = root_and_thread(slack, CHANNEL, "formtest")
     [params] = live.calls("CreateRecordTask")
     assert (params["StartTime"], params["EndTime"]) == expected_window("America/New_York", 20, 22)
     assert (params["DomainName"], params["TemplateId"], params["StreamType"]) == (
-        "backup.example.com", 42, 1)
+        "backup.example.com", 10002, 1)
     assert live.tasks[0].task_id in thread.params["text"]

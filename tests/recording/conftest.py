@@ -13,6 +13,7 @@ from bot.recording.manage import ManageRecordings
 from bot.recording.model import RecordRequest
 from bot.recording.reconcile import Reconcile
 from bot.recording.schedule import ScheduleRecording
+from bot.recording.templates import TemplateCatalog
 from tests.recording.fakes import (
     Clock,
     CountingRechecks,
@@ -57,7 +58,7 @@ def build_world(rules: AccessRules | None = None, now: datetime = NOW) -> World:
 
     return World(
         clock, live, store, directory, rechecks,
-        ScheduleRecording(live, store, gate, directory, clock, rechecks),
+        ScheduleRecording(live, store, gate, directory, clock, rechecks, TemplateCatalog(live)),
         ManageRecordings(live, store, gate, clock, frozenset({"UADMIN"}),
                          ("push.example.com",)),
         Reconcile(live, store, clock, sleep=no_wait),

@@ -163,3 +163,16 @@ async def test_a_long_window_over_midnight_is_asked_about_first(world: World) ->
 async def test_a_short_window_over_midnight_is_not_asked_about(world: World) -> None:
     result = await world.schedule.run(request("11pm to 1am"), world.notifier())
     assert isinstance(result, Scheduled)
+
+
+async def test_a_template_the_account_lacks_is_refused_and_a_known_one_is_named(
+    world: World,
+) -> None:
+    unknown = await world.schedule.run(request(template_id=99999), world.notifier())
+    assert isinstance(unknown, Invalid)
+    assert (unknown.error.field, unknown.error.problem) == (Field.TEMPLATE,
+                                                            Problem.TEMPLATE_UNKNOWN)
+    assert world.live.count("create") == 0
+    notifier = world.notifier()
+    known = await world.schedule.run(request(template_id=10001), notifier)
+    assert isinstance(known, Scheduled) and notifier.shown.announced[0].template_name == "hls_mp4"

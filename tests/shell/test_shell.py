@@ -124,7 +124,7 @@ def test_the_form_asks_each_field_and_again_for_a_refused_one(shell):
     assert "│ When [tomorrow banana]: tomorrow 8pm to 10pm" in second
     assert "(form submitted)" in second
     assert "🎬 Recording request for `formtest`" in second
-    assert "live push / 10001" in second
+    assert "live push / hls_mp4 (10001)" in second
     assert re.search(r"↳ ✅ Recording task created\. TaskId `\w+`", second)
 
 

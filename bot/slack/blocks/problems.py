@@ -67,6 +67,13 @@ def plan_problem_text(e: PlanError) -> str:
     if p is Problem.TEMPLATE_NOT_A_NUMBER:
         return ("The template id is a number from the CSS console, e.g. 12345 — or leave it "
                 "empty for the default.")
+    if p is Problem.TEMPLATE_UNKNOWN:
+        templates = e.cause if isinstance(e.cause, tuple) else ()
+        known = ", ".join(f"{escape(t.name or 'unnamed', 60)} ({t.template_id})"
+                          for t in templates[:10]) or "none"
+        return (f"There is no recording template {code(e.value, 20)} on this account. Its "
+                f"templates: {known} — or leave `template=` out for Tencent's default (HLS, "
+                "kept permanently).")
     if p is Problem.NO_WHEN:
         return ("Say when to record, with a start and an end — e.g. `tomorrow 8pm to 10pm` or "
                 "`明天晚上8点到10点`.")
@@ -88,7 +95,8 @@ def plan_problem_text(e: PlanError) -> str:
 
 
 def plan_problem_message(e: PlanError, show_usage: bool = True) -> dict:
-    return error_message(plan_problem_text(e), show_usage)
+    """Every problem of the request, one per line."""
+    return error_message("\n".join(plan_problem_text(p) for p in e.all), show_usage)
 
 
 def error_message(problem: str, show_usage: bool = True) -> dict:

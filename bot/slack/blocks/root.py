@@ -52,6 +52,7 @@ class RootView:
     understood: str
     stream_type: int = StreamType.LIVE_PUSH
     template_id: int | None = None
+    template_name: str | None = None
     zone_note: str | None = None
     state: State = State.ACCEPTED
     task_id: str | None = None
@@ -67,7 +68,8 @@ class RootView:
             stream=req.stream, domain=req.domain, app=req.app, start=plan.start, end=plan.end,
             zone=plan.zone, requester_id=req.user_id, when_text=req.when_text,
             understood=plan.window.description, stream_type=req.stream_type,
-            template_id=req.template_id, zone_note=zone_note(plan),
+            template_id=req.template_id, template_name=plan.template_name,
+            zone_note=zone_note(plan),
             running_for=plan.running_for, notes=plan.window.notes,
             **kw,  # type: ignore[arg-type]
         )
@@ -193,7 +195,9 @@ def root_message(view: RootView, now: datetime) -> dict:
     """The root message: what was understood, the window, the zone, who asked, and its state."""
     span = f"{slack_date(view.start, view.zone)} → {slack_date(view.end, view.zone)}"
     zone = f"`{view.zone}`" + (f" ({escape(view.zone_note)})" if view.zone_note else "")
-    template = str(view.template_id) if view.template_id is not None else "default"
+    template = "default" if view.template_id is None else (
+        f"{escape(view.template_name, 60)} ({view.template_id})" if view.template_name
+        else str(view.template_id))
     kind = "mixed stream" if view.stream_type == StreamType.MIXED else "live push"
     fields = [
         MarkdownTextObject(text=f"*Stream*\n{code(view.stream)}"),

@@ -32,16 +32,18 @@ def _value(values: dict, block_id: str) -> str:
     return (element.get("value") or "").strip()
 
 
-def read_form(view: dict, body: dict) -> RecordRequest:
-    """The submitted form as a request; raises PlanError for a field that cannot be used."""
+def read_form(view: dict, body: dict) -> tuple[RecordRequest, tuple[PlanError, ...]]:
+    """The submitted form as a request, and the problems of fields it could not read."""
     values = view["state"]["values"]
     meta = json.loads(view.get("private_metadata") or "{}")
     template_raw = _value(values, "template")
     template_id = None
+    problems: tuple[PlanError, ...] = ()
     if template_raw and template_raw != "default":
-        if not (template_raw.isascii() and template_raw.isdigit()):
-            raise PlanError(Field.TEMPLATE, Problem.TEMPLATE_NOT_A_NUMBER, template_raw)
-        template_id = int(template_raw)
+        if template_raw.isascii() and template_raw.isdigit():
+            template_id = int(template_raw)
+        else:
+            problems = (PlanError(Field.TEMPLATE, Problem.TEMPLATE_NOT_A_NUMBER, template_raw),)
     when = _value(values, "when")
     actor = Actor.of_interaction(body, channel_id=meta.get("channel_id", ""))
     return RecordRequest(
@@ -57,18 +59,19 @@ def read_form(view: dict, body: dict) -> RecordRequest:
         else StreamType.LIVE_PUSH,
         raw_text=when,
         source=Source.MODAL,
-    )
+    ), problems
 
 
 async def submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
                  services: Services) -> None:
+    request, problems = read_form(view, body)
     try:
-        request = read_form(view, body)
-        plan = await services.schedule.check(request, access_budget=ACCESS_CHECK_BUDGET,
+        plan = await services.schedule.check(request, problems=problems,
+                                             access_budget=ACCESS_CHECK_BUDGET,
                                              zone_budget=ZONE_LOOKUP_BUDGET)
-    except PlanError as e:
+    except PlanError as e:  # every field at fault at once, each under its field
         await ack(response_action="errors",
-                  errors={e.field.value: plan_problem_text(e)[:MAX_ERROR]})
+                  errors={p.field.value: plan_problem_text(p)[:MAX_ERROR] for p in e.all})
         return
     await ack()
 
