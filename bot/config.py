@@ -79,7 +79,12 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"recordbot cannot start; fix these settings:\n{lines}")
+        super().__init__(
+            f"recordbot cannot start; fix these settings:\n{lines}\n"
+            "(Socket Mode — SLACK_APP_TOKEN set — needs no SLACK_SIGNING_SECRET. To try the "
+            "bot without any settings or accounts: recordbot shell --sandbox. Every setting is "
+            "described in README.md, under Settings.)"
+        )
 
 
 @dataclass(frozen=True)
@@ -172,13 +177,22 @@ def _live_endpoint(raw: str, problems: list[str]) -> tuple[str, str]:
     return raw, "https"
 
 
+#: The databases the store runs on, and the async driver each needs.
+_DATABASES = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg",
+              "postgres": "postgresql+psycopg"}
+
+
 def normalise_database_url(raw: str) -> str:
-    """Accept the URLs people write and pick the async driver SQLAlchemy needs."""
+    """Accept the URLs people write and pick the async driver SQLAlchemy needs; ValueError for
+    a database the bot does not run on (it is tested on SQLite and PostgreSQL only)."""
     url = make_url(raw)
-    if url.drivername == "sqlite":
-        url = url.set(drivername="sqlite+aiosqlite")
-    elif url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
+    backend = url.get_backend_name()
+    if backend not in _DATABASES:
+        raise ValueError(backend)
+    if url.drivername in _DATABASES:
+        url = url.set(drivername=_DATABASES[url.drivername])
+    elif url.drivername not in _DATABASES.values():
+        raise ValueError(url.drivername)  # e.g. postgresql+psycopg2: a driver not installed
     return url.render_as_string(hide_password=False)
 
 
@@ -274,6 +288,10 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         database_url = normalise_database_url(database_url)
     except ArgumentError:
         problems.append("DATABASE_URL is not a database URL (e.g. sqlite:///recordbot.db).")
+    except ValueError as e:
+        problems.append(
+            f"DATABASE_URL names {str(e)[:30]!r}; the bot runs on SQLite "
+            "(sqlite:///recordbot.db) or PostgreSQL (postgresql://user:password@host/db).")
 
     tz_name = get("DEFAULT_TIMEZONE", "UTC")
     try:

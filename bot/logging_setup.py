@@ -12,6 +12,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 MASK = "***"
 _PATTERNS = [
@@ -47,9 +48,13 @@ class SecretMasker(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> SecretMasker:
+def configure_logging(level: str, secrets: Iterable[str],
+                      path: Path | None = None) -> SecretMasker:
+    """Log at ``level`` to stderr, or to the file ``path`` (the shell keeps its conversation
+    on the terminal free of log lines)."""
     masker = SecretMasker(secrets)
-    handler = logging.StreamHandler(sys.stderr)
+    handler: logging.Handler = (logging.StreamHandler(sys.stderr) if path is None
+                                else logging.FileHandler(path, encoding="utf-8"))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(masker)
     root = logging.getLogger()

@@ -153,3 +153,34 @@ def test_tencent_only_commands_need_no_slack_settings():
         load_settings(env)
     s = load_settings({**env, "CALLBACK_PORT": "8081"}, slack=False)
     assert s.slack_bot_token == "" and s.push_domains == ("push.example.com",)
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/bot", "mssql+pyodbc://x",
+                                 "postgresql+psycopg2://u@h/db", "oracle://u@h/db"])
+def test_a_database_the_bot_does_not_run_on_is_refused_at_start(url):
+    with pytest.raises(ConfigError) as err:
+        load_settings({**GOOD, "DATABASE_URL": url})
+    assert "SQLite" in str(err.value) and "PostgreSQL" in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["sqlite:///bot.db", "postgresql://u@h/db", "postgres://u@h/db",
+                                 "postgresql+psycopg://u@h/db", "sqlite+aiosqlite:///x.db"])
+def test_sqlite_and_postgresql_urls_are_taken(url):
+    assert load_settings({**GOOD, "DATABASE_URL": url}).database_url.split(":")[0] in (
+        "sqlite+aiosqlite", "postgresql+psycopg")
+
+
+@pytest.mark.parametrize("domain", ["-a.example.com", "a-.example.com", "example", "a..com"])
+def test_the_start_refuses_a_push_domain_that_every_record_would_refuse(domain):
+    from bot.recording.rules import is_push_domain
+
+    assert not is_push_domain(domain)  # the rule /record applies …
+    with pytest.raises(ConfigError) as err:  # … is the one the start-up check applies
+        load_settings({**GOOD, "LIVE_PUSH_DOMAIN": f"push.example.com,{domain}"})
+    assert domain in str(err.value)
+
+
+def test_the_refusal_to_start_says_what_needs_no_settings():
+    with pytest.raises(ConfigError) as err:
+        load_settings({})
+    assert "Socket Mode" in str(err.value) and "recordbot shell --sandbox" in str(err.value)

@@ -21,6 +21,7 @@ EMOJI = {
     "hourglass_flowing_sand": "⏳", "mag": "🔍", "red_circle": "🔴", "calendar": "📅",
     "grey_question": "❔", "black_square_for_stop": "⏹️", "no_entry_sign": "🚫",
     "information_source": "ℹ️", "tada": "🎉", "white_circle": "⚪", "lock": "🔒",
+    "no_entry": "⛔", "movie_camera": "🎥", "double_vertical_bar": "⏸️", "checkered_flag": "🏁",
 }
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
@@ -155,18 +156,21 @@ class Renderer:
         return shown if known else (fallback or shown)
 
     def _date_part(self, name: str, moment: datetime) -> str | None:
+        """Slack's date parts, written the way the bot writes a day ("Thu 3 Dec", with the
+        year only when it is not this one), so one conversation shows one style."""
         today = self.clock().astimezone(self.zone).date()
         relative = _relative_day(moment.date(), today)
-        long_date = f"{moment:%B} {_ordinal(moment.day)}, {moment.year}"
-        short_date = f"{moment:%b} {moment.day}, {moment.year}"
+        year = "" if moment.year == today.year else f" {moment.year}"
+        short_date = f"{moment:%a} {moment.day} {moment:%b}{year}"
+        long_date = f"{moment:%A} {moment.day} {moment:%B}{year}"
         formats = {
             "date_num": f"{moment:%Y-%m-%d}",
             "date": long_date,
             "date_short": short_date,
-            "date_long": f"{moment:%A}, {long_date}",
+            "date_long": long_date,
             "date_pretty": relative or long_date,
             "date_short_pretty": relative or short_date,
-            "date_long_pretty": relative or f"{moment:%A}, {long_date}",
+            "date_long_pretty": relative or long_date,
             "time": f"{moment:%H:%M}",
             "time_secs": f"{moment:%H:%M:%S}",
             "ago": _ago(moment - self.clock().astimezone(self.zone)),
@@ -243,11 +247,6 @@ class Renderer:
 
 def _relative_day(day: date, today: date) -> str | None:
     return {0: "today", 1: "tomorrow", -1: "yesterday"}.get((day - today).days)
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _ago(delta: timedelta) -> str:

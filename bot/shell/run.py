@@ -33,6 +33,9 @@ def banner(session: Session) -> list[str]:
     ]
     if failing:
         lines.append("The emulator fails these streams: " + ", ".join(failing) + ".")
+    if not session.options.verbose:
+        lines.append(f"The bot's warnings go to {session.log_path} (--verbose shows its log "
+                     "here).")
     lines.append("Try `/record livetest tomorrow 8pm to 10pm` or `/record help`; `help` shows "
                  "the shell's commands, `quit` or Ctrl-D leaves.")
     return lines

@@ -137,6 +137,11 @@ class Session:
                 emulator.fail_stream(f.stream, f.code, f.message, action="CreateRecordTask")
         return session
 
+    @property
+    def log_path(self) -> Path:
+        """Where the bot's log goes during the session (unless --verbose)."""
+        return Path(self._workdir.name) / "recordbot.log"
+
     def load_settings(self, environ: Mapping[str, str]) -> Settings:
         """Raises ConfigError naming every problem, as `serve` does."""
         db_url = database_url(self.options.database, Path(self._workdir.name))
@@ -147,7 +152,9 @@ class Session:
     async def start(self) -> None:
         settings = self.settings
         assert settings is not None, "load_settings first"
-        configure_logging(settings.log_level, settings.secrets())
+        # The bot's log stays out of the conversation: in a file, or on stderr with --verbose.
+        configure_logging(settings.log_level, settings.secrets(),
+                          None if self.options.verbose else self.log_path)
         rt = build_runtime(settings)
         self.rt = rt
         await rt.start()

@@ -37,7 +37,9 @@ def test_dates_in_the_readers_zone():
     token = f"<!date^{tomorrow_8pm}^{{date_short_pretty}} {{time}}|fallback>"
     assert r.mrkdwn(token) == "tomorrow 20:00"
     later = int(datetime(2026, 3, 20, 12, 0, tzinfo=UTC).timestamp())
-    assert r.mrkdwn(f"<!date^{later}^{{date_short_pretty}} {{time}}|x>") == "Mar 20, 2026 20:00"
+    assert r.mrkdwn(f"<!date^{later}^{{date_short_pretty}} {{time}}|x>") == "Fri 20 Mar 20:00"
+    next_year = int(datetime(2027, 1, 4, 12, 0, tzinfo=UTC).timestamp())
+    assert r.mrkdwn(f"<!date^{next_year}^{{date_short}}|x>") == "Mon 4 Jan 2027"
     assert r.mrkdwn(f"<!date^{later}^{{date_num}} {{unknown}}|the fallback>") == "the fallback"
 
 
@@ -63,3 +65,14 @@ def test_sections_fields_context_and_numbered_buttons():
 
 def test_a_message_without_blocks_shows_its_text():
     assert renderer().message({"text": "*hi* there"}, lambda b: 0).lines == ["hi there"]
+
+
+def test_every_emoji_the_bot_uses_is_drawn():
+    import re
+    from pathlib import Path
+
+    from bot.shell.render import EMOJI
+
+    slack = Path(__file__).resolve().parents[2] / "bot" / "slack"
+    used = {m for f in slack.rglob("*.py") for m in re.findall(r":([a-z_]+):", f.read_text())}
+    assert used and used <= set(EMOJI), sorted(used - set(EMOJI))

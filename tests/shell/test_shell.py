@@ -141,3 +141,27 @@ def test_bad_options_are_refused_before_starting(shell):
     assert s.returncode == 2 and "not an IANA time zone" in s.stderr
     s = shell(args=("--fail-stream", "novod=InternalError"))
     assert s.returncode == 2 and "--fail-stream needs --sandbox" in s.stderr
+
+
+def test_the_bots_warnings_stay_out_of_the_conversation(shell):
+    s = shell(
+        "/record flaky tomorrow 8pm to 10pm",
+        args=("--sandbox", "--tz", ZONE, "--fail-stream", "flaky=InternalError"),
+    )
+    assert s.returncode == 0
+    assert "The bot's warnings go to" in s.stdout
+    answer = s.answer("/record flaky tomorrow 8pm to 10pm")
+    assert "Error `InternalError`" in answer  # retried, then reported in the thread
+    assert "WARNING" not in s.stdout and "WARNING" not in s.stderr
+
+
+def test_a_missing_stream_and_a_mistyped_command_are_said_so(shell):
+    s = shell("/record tomorrow 8pm to 10pm", "/record 明天晚上8点到10点", "/record lsit")
+    assert s.returncode == 0
+    english = s.answer("/record tomorrow 8pm to 10pm")
+    assert "The stream name is missing" in english
+    assert "`/record livetest tomorrow 8pm to 10pm`" in english
+    assert "#shell · recordbot" not in english  # nothing was scheduled
+    chinese = s.answer("/record 明天晚上8点到10点")
+    assert "The stream name is missing" in chinese and "Say when to record" not in chinese
+    assert "Did you mean `/record list`?" in s.answer("/record lsit")

@@ -24,7 +24,10 @@ def main(argv: list[str] | None = None) -> None:
     options = cli.parser.parse_args(argv)
     if not hasattr(options, "cmd"):
         cli.parser.error("too few arguments")
-    url = normalise_database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    try:
+        url = normalise_database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    except ValueError:
+        cli.parser.error("DATABASE_URL must be an SQLite or PostgreSQL URL")
     config = alembic_config(url=url)
     config.cmd_opts = options
     cli.run_cmd(config, options)
