@@ -115,6 +115,7 @@ class Settings:
     callback_key: str | None = field(default=None, repr=False)  # TENCENT_CALLBACK_KEY
     callback_port: int | None = None  # Socket Mode: serve /tencent/callback on this port
     stream_grace_seconds: int = 120
+    lease_seconds: int = 15  # LEASE_SECONDS: a process's claim on a request it works on
 
     @property
     def socket_mode(self) -> bool:
@@ -331,6 +332,7 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
                 "served on PORT at /tencent/callback (unset CALLBACK_PORT)."
             )
     grace = _int(env, "STREAM_GRACE_SECONDS", 120, 1, 3600, problems)
+    lease = _int(env, "LEASE_SECONDS", 15, 3, 600, problems)
 
     if problems:
         raise ConfigError(problems)
@@ -361,4 +363,5 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         callback_key=callback_key,
         callback_port=callback_port,
         stream_grace_seconds=grace,
+        lease_seconds=lease,
     )

@@ -1,7 +1,7 @@
 """The bot's own schedule: work that runs while it is up, not because someone asked.
 
-Each round is a use case's (the live check, bot.recording.callbacks; the root messages' window
-phases, bot.recording.phases); this only keeps them going, and survives a failing round.
+Each round is a use case's (the live check, reconciliation, the root messages' window phases,
+…); this only keeps them going, and survives a failing round.
 """
 
 from __future__ import annotations
@@ -23,15 +23,16 @@ def live_check_interval(grace_seconds: int) -> float:
     return max(0.5, min(LIVE_CHECK_INTERVAL, grace_seconds / 2))
 
 
-async def repeat(step: Callable[[], Awaitable[object]], interval: float, what: str) -> None:
-    """Run ``step`` every ``interval`` seconds until cancelled (at shutdown); sooner when it
-    returns the seconds until its next round is due. A failing round is logged and the next
-    one runs."""
+async def repeat(step: Callable[[], Awaitable[object]], interval: float, what: str,
+                 paced: bool = False) -> None:
+    """Run ``step`` every ``interval`` seconds until cancelled (at shutdown); when ``paced``,
+    sooner if it returns the seconds until its next round is due. A failing round is logged
+    and the next one runs."""
     while True:
         wait = interval
         try:
             sooner = await step()
-            if isinstance(sooner, int | float) and not isinstance(sooner, bool):
+            if paced and isinstance(sooner, int | float) and not isinstance(sooner, bool):
                 wait = min(interval, max(0.1, float(sooner)))
         except asyncio.CancelledError:
             raise

@@ -61,9 +61,13 @@ def configure_logging(level: str, secrets: Iterable[str],
     root.handlers[:] = [handler]
     root.setLevel(level)
     quiet = "DEBUG" if level == "DEBUG" else "WARNING"
-    for name in ("slack_bolt", "slack_sdk", "tencentcloud_sdk_common", "httpx", "aiosqlite",
-                 "sqlalchemy", "uvicorn.access"):
+    for name in ("slack_bolt", "slack_sdk", "tencentcloud_sdk_common", "httpx",
+                 "uvicorn.access"):
         logging.getLogger(name).setLevel(quiet)
+    # The database drivers log every statement's parameters at DEBUG: what the bot stores,
+    # including the outbox's response_urls (30-minute credentials). Never below WARNING.
+    for name in ("aiosqlite", "sqlalchemy", "psycopg"):
+        logging.getLogger(name).setLevel("WARNING")
     # The webhook client logs each response_url it posts to (a 30-minute credential) even
     # when DEBUG is wanted elsewhere, so it never goes below WARNING.
     logging.getLogger("slack_sdk.webhook").setLevel("WARNING")

@@ -2,6 +2,9 @@
 lifecycle (``start`` prepares the database and warms the time parser before the bot reports
 ready; ``start_background`` begins the work nobody asked for; ``close`` waits for in-flight
 requests and releases connections). Nothing here decides anything about a recording.
+
+Every process of a bot (several replicas on one PostgreSQL database) runs the same background
+jobs; the store's claims make each piece of their work happen once, in one process.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,15 +27,18 @@ from bot.config import Settings
 from bot.jobs import PHASE_INTERVAL, live_check_interval, repeat
 from bot.recording.access import AccessGate, AccessPolicy
 from bot.recording.callbacks import CallbackNotices
+from bot.recording.intake import Intake
 from bot.recording.manage import ManageRecordings
+from bot.recording.outbox import OutboxRelay
 from bot.recording.phases import RootPhases
-from bot.recording.reconcile import Reconcile
+from bot.recording.ports import Worker
+from bot.recording.reconcile import Heartbeat, Reconcile
 from bot.recording.schedule import ScheduleRecording
 from bot.recording.templates import TemplateCatalog
 from bot.slack.answers import Services
 from bot.slack.app import build_client
+from bot.slack.delivery import SlackSender
 from bot.slack.directory import SlackDirectory
-from bot.slack.notifier import SlackNotifier
 from bot.store import RecordingStore
 from bot.tencent.callbacks import parse_event
 from bot.tencent.live_api import ConfigurableLiveApi, TencentLiveApi
@@ -39,17 +48,17 @@ from bot.work import BackgroundWork
 
 log = logging.getLogger(__name__)
 
+#: How often each process looks for unconfirmed requests nobody holds, and renews its leases.
+RECONCILE_INTERVAL = 2.0
+#: How often events kept but not acted on (a failure, a stop) are looked for again.
+CALLBACK_SWEEP_INTERVAL = 60.0
+#: How often the record of Slack requests already taken in is trimmed.
+INTAKE_CLEANUP_INTERVAL = 600.0
 
-class _Rechecks:
-    """The ``Rechecks`` port: a background look-up after ``delay`` seconds."""
 
-    def __init__(self, rt: Runtime) -> None:
-        self._rt = rt
-
-    def later(self, recording_id: int) -> None:
-        rt = self._rt
-        rt.work.spawn(rt.reconcile.later(recording_id, rt.notifier,
-                                         rt.settings.unknown_recheck_seconds), name="recheck")
+def worker_id() -> str:
+    """This process, as the leases and claims in the database name it."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -59,14 +68,17 @@ class Runtime:
     live: ConfigurableLiveApi
     slack: AsyncWebClient
     directory: SlackDirectory
-    notifier: SlackNotifier  # for what is said outside a request: rechecks, callbacks
+    delivery: OutboxRelay  # the outbox: every message about a recording goes out through it
+    worker: Worker
     schedule: ScheduleRecording
     manage: ManageRecordings
     reconcile: Reconcile
+    heartbeat: Heartbeat
     callbacks: CallbackNotices
     templates: TemplateCatalog
     gate: AccessGate
     phases: RootPhases
+    intake: Intake
     clock: Callable[[], datetime]
     work: BackgroundWork = field(default_factory=BackgroundWork)
     ready: bool = False
@@ -76,8 +88,8 @@ class Runtime:
         """What the Slack listeners call."""
         return Services(
             schedule=self.schedule, manage=self.manage, templates=self.templates,
-            gate=self.gate, directory=self.directory, push_domains=self.settings.push_domains,
-            app_name=self.settings.app_name,
+            gate=self.gate, intake=self.intake, directory=self.directory,
+            push_domains=self.settings.push_domains, app_name=self.settings.app_name,
             spawn=lambda coro, name: self.work.spawn(coro, name=name),
         )
 
@@ -91,31 +103,42 @@ class Runtime:
         gc.collect()
         gc.freeze()
         self.ready = True
-        log.info("recordbot ready")
+        log.info("recordbot ready (process %s)", self.worker.owner)
 
     def start_background(self, callbacks: bool = True) -> None:
-        """Once ready: settle what a crash left unconfirmed, fill the template cache, and —
-        when Tencent's callbacks are configured and heard — act on events kept before a stop
-        and run the live check.
+        """Once ready: deliver the outbox; keep this process's leases alive; settle what a
+        process that is gone left unconfirmed; fill the template cache; keep root messages
+        true to their windows; and — when Tencent's callbacks are configured and heard — act
+        on events left unhandled and run the live check.
 
         Without TENCENT_CALLBACK_KEY the bot hears of no push, so a live check would only ever
         (wrongly) say that streams are not live; it does not run then.
         """
-        self.work.spawn(self.reconcile.pending(self.notifier), name="reconcile")
+        lease = self.worker.lease.total_seconds()
+        self.keep_running(self.delivery.run(), name="outbox")
+        self.keep_running(repeat(self.heartbeat.beat, lease / 3, "renewing leases"),
+                          name="heartbeat")
+        self.keep_running(repeat(self.reconcile.due, RECONCILE_INTERVAL, "reconciling"),
+                          name="reconcile")
         self.work.spawn(self.templates.refresh(), name="templates")
-        self.keep_running(repeat(lambda: self.phases.round(self.notifier),
-                                 PHASE_INTERVAL, "refreshing root messages"), name="phases")
+        self.keep_running(repeat(self.phases.round, PHASE_INTERVAL, "refreshing root messages",
+                                 paced=True), name="phases")
+        self.keep_running(repeat(self.intake.forget_old, INTAKE_CLEANUP_INTERVAL,
+                                 "trimming seen requests"), name="intake")
         if callbacks and self.settings.callback_key:
-            self.work.spawn(self.callbacks.handle_unhandled(self.notifier, self.clock()),
-                            name="callbacks-unhandled")
+            self.keep_running(repeat(self._sweep_callbacks, CALLBACK_SWEEP_INTERVAL,
+                                     "handling callbacks left unhandled"), name="callbacks")
             interval = live_check_interval(self.settings.stream_grace_seconds)
-            self.keep_running(repeat(lambda: self.callbacks.check_live(self.notifier), interval,
-                                     "the live check"), name="live-check")
+            self.keep_running(repeat(self.callbacks.check_live, interval, "the live check"),
+                              name="live-check")
+
+    async def _sweep_callbacks(self) -> int:
+        # Those received a moment ago are being handled as they arrive.
+        return await self.callbacks.handle_unhandled(self.clock() - timedelta(seconds=30))
 
     def on_callback(self, callback_id: int) -> None:
         """A newly kept callback event: act on it after Tencent got its answer."""
-        self.work.spawn(self.callbacks.handle(callback_id, self.notifier),
-                        name=f"callback-{callback_id}")
+        self.work.spawn(self.callbacks.handle(callback_id), name=f"callback-{callback_id}")
 
     def keep_running(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run a loop that lasts as long as the bot (e.g. the live check); ``close()`` cancels
@@ -126,13 +149,17 @@ class Runtime:
 
     async def close(self) -> None:
         self.ready = False
+        await self.work.drain()
+        # What the requests in flight stored goes out before the outbox stops (bounded: what
+        # Slack does not take now stays stored for the next start, or another process).
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.delivery.deliver_due(), 10)
         loops, self._loops = self._loops, []
         for task in loops:
             task.cancel()
         for task in loops:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await self.work.drain()
         await self.live.close()
         await self.store.close()
 
@@ -148,27 +175,32 @@ def build_runtime(
     slack = build_client(settings.slack_bot_token, settings.slack_api_url)
     directory = SlackDirectory(slack, settings.default_timezone)
     gate = AccessGate(AccessPolicy(settings.access, directory), store)
-    rt = Runtime(
+    worker = Worker(worker_id(), timedelta(seconds=settings.lease_seconds))
+    delivery = OutboxRelay(store, SlackSender(slack, clock), clock, worker)
+    templates = TemplateCatalog(live)
+    recheck = timedelta(seconds=settings.unknown_recheck_seconds)
+    return Runtime(
         settings=settings,
         store=store,
         live=live,
         slack=slack,
         directory=directory,
-        notifier=SlackNotifier(slack, clock=clock),
-        schedule=ScheduleRecording(live, store, gate, directory, clock),
-        manage=ManageRecordings(live, store, gate, clock, settings.admin_user_ids,
+        delivery=delivery,
+        worker=worker,
+        schedule=ScheduleRecording(live, store, gate, directory, clock, worker, delivery,
+                                   templates, recheck_after=recheck),
+        manage=ManageRecordings(live, store, gate, clock, delivery, settings.admin_user_ids,
                                 settings.push_domains),
-        reconcile=Reconcile(live, store, clock),
+        reconcile=Reconcile(live, store, clock, worker, delivery, retry_after=recheck),
+        heartbeat=Heartbeat(store, clock, worker),
         callbacks=CallbackNotices(store, clock, timedelta(seconds=settings.stream_grace_seconds),
-                                  parse_event),
-        templates=TemplateCatalog(live),
+                                  parse_event, delivery),
+        templates=templates,
         gate=gate,
-        phases=RootPhases(store, clock),
+        phases=RootPhases(store, clock, delivery),
+        intake=Intake(store, clock),
         clock=clock,
     )
-    rt.schedule.rechecks = _Rechecks(rt)
-    rt.schedule.templates = rt.templates
-    return rt
 
 
 def build_live_api(settings: Settings) -> GuardedLiveApi:

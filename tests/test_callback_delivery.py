@@ -20,7 +20,7 @@ from bot.http.callbacks import callback_route
 from bot.jobs import live_check_interval
 from bot.recording.model import NewRecording, Recording, State
 from bot.runtime import Runtime, build_runtime
-from bot.slack.notifier import SlackNotifier
+from bot.slack.delivery import SlackSender
 from bot.tencent.callbacks import canonical_json, parse_event, stored_payload
 
 KEY = "unit-callback-key"
@@ -77,14 +77,16 @@ async def test_events_kept_before_a_stop_are_posted_at_start(rt: Runtime) -> Non
                "video_url": "https://vod.example.com/f.mp4"}
     await rt.callbacks.receive(parse_event(payload), kept(payload))
     slack = FakeSlack()
-    notifier = SlackNotifier(slack)  # type: ignore[arg-type]
+    rt.delivery.sender = SlackSender(slack, rt.clock)  # type: ignore[arg-type]
     started = datetime.now(UTC)
     later = {**payload, "file_id": "g"}  # arrives after the start: handled as it comes
     await rt.callbacks.receive(parse_event(later), kept(later))
-    assert await rt.callbacks.handle_unhandled(notifier, started) == 1
+    assert await rt.callbacks.handle_unhandled(started) == 1
+    assert await rt.delivery.deliver_due() == 1
     [msg] = slack.posted
     assert msg["thread_ts"] == "1.1" and "Recording file ready" in msg["text"]
-    assert await rt.callbacks.handle_unhandled(notifier, started) == 0
+    assert await rt.callbacks.handle_unhandled(started) == 0
+    assert await rt.delivery.deliver_due() == 0
     assert len(slack.posted) == 1
 
 
@@ -95,7 +97,7 @@ def kept(payload: dict[str, Any]) -> str:
 async def test_the_live_check_loop_posts_and_stops_with_the_bot(rt: Runtime) -> None:
     rec = await add_recording(rt)
     slack = FakeSlack()
-    rt.notifier = SlackNotifier(slack)  # type: ignore[arg-type]
+    rt.delivery.sender = SlackSender(slack, rt.clock)  # type: ignore[arg-type]
     rt.start_background()
     deadline = time.monotonic() + 5
     while not slack.posted and time.monotonic() < deadline:

@@ -1,10 +1,10 @@
 """What Tencent's callbacks mean for the bot's recordings, and what to tell their threads.
 
 ``CallbackNotices.receive`` keeps an event (once, however often Tencent delivers it);
-``handle`` works out which recordings it concerns, tells each thread through the ``Notifier``
-port, and records that it did; ``live_checks`` is the periodic "is the stream live?" look at
-recordings whose window started a grace period ago. Slack-free: notices are data
-(bot.recording.events), the Slack layer words them.
+``handle`` works out which recordings it concerns and records that it was handled together with
+the messages for their threads (the outbox delivers them); ``live_checks`` is the periodic
+"is the stream live?" look at recordings whose window started a grace period ago. Slack-free:
+notices are data (bot.recording.events), the Slack layer words them.
 
 What is told, and why:
 
@@ -39,8 +39,8 @@ from bot.recording.events import (
     StreamLive,
     StreamStopped,
 )
-from bot.recording.model import NewEvent, Recording
-from bot.recording.ports import Clock, EventReader, Notifier, Store
+from bot.recording.model import NewEvent, Post, PostKind, Recording
+from bot.recording.ports import Clock, EventReader, Outbox, Store
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +72,12 @@ class Decision:
 
 class CallbackNotices:
     def __init__(self, store: Store, clock: Clock, grace: timedelta,
-                 read_event: EventReader) -> None:
+                 read_event: EventReader, outbox: Outbox) -> None:
         self.store = store
         self.clock = clock
         self.grace = grace
         self._read = read_event
+        self.outbox = outbox
 
     async def receive(self, event: CallbackEvent, payload: str) -> int | None:
         """Keep one event; its id, or None when it is a redelivery of one already kept.
@@ -96,37 +97,41 @@ class CallbackNotices:
         ))
         return None if row is None else row.id
 
-    async def handle(self, callback_id: int, notifier: Notifier) -> Decision:
-        """Act on one kept event: tell the threads it concerns, then record that it was
-        handled (once: a second call finds it handled and does nothing)."""
+    async def handle(self, callback_id: int) -> Decision:
+        """Act on one kept event: record that it was handled together with the messages for
+        the threads it concerns (once: of two processes, or a second call, only one stores
+        them; the other finds it handled and does nothing)."""
         decision = await self.decide(callback_id)
         if decision.already_handled:
             return decision
-        for d in decision.deliveries:
-            await notifier.reply(d.recording, d.notice)
-        await self.done(callback_id, decision)
+        posts = [Post(PostKind.REPLY, d.notice, recording_id=d.recording.id)
+                 for d in decision.deliveries]
+        if not await self.store.mark_callback_handled(callback_id, self.clock(),
+                                                      decision.recording_id, decision.outcome,
+                                                      posts=posts):
+            return Decision(already_handled=True)
+        if posts:
+            self.outbox.wake()
         log.info("callback event %d: %s", callback_id, decision.outcome)
         return decision
 
-    async def handle_unhandled(self, notifier: Notifier, started: datetime) -> int:
-        """At start: act on events kept before a stop but not yet acted on. Only those received
-        before ``started``: later ones are being handled as they arrive."""
-        rows = await self.store.unhandled_callbacks(received_before=started)
+    async def handle_unhandled(self, received_before: datetime) -> int:
+        """Act on events kept but not acted on: left from before a stop, or whose handling
+        failed. Only those received before ``received_before``: later ones are being handled
+        as they arrive."""
+        rows = await self.store.unhandled_callbacks(received_before=received_before)
         for row in rows:
             try:
-                await self.handle(row.id, notifier)
+                await self.handle(row.id)
             except Exception:
                 log.exception("callback event %d could not be handled", row.id)
         if rows:
-            log.info("handled %d callback event(s) left from before the start", len(rows))
+            log.info("handled %d callback event(s) left unhandled", len(rows))
         return len(rows)
 
-    async def check_live(self, notifier: Notifier) -> int:
-        """One round of the live check; how many threads were told."""
-        deliveries = await self.live_checks()
-        for d in deliveries:
-            await notifier.reply(d.recording, d.notice)
-        return len(deliveries)
+    async def check_live(self) -> int:
+        """One round of the live check; how many threads are told."""
+        return len(await self.live_checks())
 
     async def decide(self, callback_id: int) -> Decision:
         row = await self.store.get_callback(callback_id)
@@ -144,10 +149,6 @@ class CallbackNotices:
                  callback_id, event.event_type)
         return Decision(outcome=f"ignored: event type {event.event_type}")
 
-    async def done(self, callback_id: int, decision: Decision) -> None:
-        if not decision.already_handled:
-            await self.store.mark_callback_handled(callback_id, self.clock(),
-                                                   decision.recording_id, decision.outcome)
 
     async def live_checks(self) -> list[Delivery]:
         """Recordings whose window opened ``grace`` ago: is their stream live?
@@ -161,22 +162,31 @@ class CallbackNotices:
         now = self.clock()
         deliveries = []
         for rec in await self.store.due_live_checks(now, self.grace):
-            if not await self.store.claim_live_check(rec.id, now):
+            notice = await self._live_notice(rec, now)
+            posts = [] if notice is None else [Post(PostKind.REPLY, notice)]
+            if not await self.store.claim_live_check(rec.id, now, posts=posts):
                 continue
-            latest = await self.store.latest_stream_change(rec.stream_name, rec.domain_name,
-                                                           rec.app_name, now)
-            # Tencent's times are whole seconds; the window opens with its first second.
-            in_window = latest is not None and latest.event_time is not None and (
-                latest.event_time >= rec.start_time.replace(microsecond=0))
-            if latest is not None and latest.event_type == PUSH:
-                if not in_window:
-                    deliveries.append(Delivery(rec, StreamLive(latest.event_time,
-                                                               before_window=True)))
-            elif latest is None or not in_window:
-                log.info("recording %d: no push of %s since its window opened at %s",
-                         rec.id, rec.stream_name, rec.start_time.isoformat())
-                deliveries.append(Delivery(rec, NotLiveYet(rec.start_time)))
+            if notice is not None:
+                deliveries.append(Delivery(rec, notice))
+        if deliveries:
+            self.outbox.wake()
         return deliveries
+
+    async def _live_notice(self, rec: Recording, now: datetime) -> Notice | None:
+        """What the live check tells a recording's thread, if anything."""
+        latest = await self.store.latest_stream_change(rec.stream_name, rec.domain_name,
+                                                       rec.app_name, now)
+        # Tencent's times are whole seconds; the window opens with its first second.
+        in_window = latest is not None and latest.event_time is not None and (
+            latest.event_time >= rec.start_time.replace(microsecond=0))
+        if latest is not None and latest.event_type == PUSH:
+            # Live: a push inside the window was told by its own message.
+            return None if in_window else StreamLive(latest.event_time, before_window=True)
+        if latest is None or not in_window:
+            log.info("recording %d: no push of %s since its window opened at %s",
+                     rec.id, rec.stream_name, rec.start_time.isoformat())
+            return NotLiveYet(rec.start_time)
+        return None  # a break inside the window: its own message told
 
     # ---- one event type each ----------------------------------------------------------
 

@@ -19,6 +19,8 @@ from bot.recording.model import (
     Listed,
     Listing,
     Managed,
+    Post,
+    PostKind,
     Recording,
     State,
     TaskStatus,
@@ -29,7 +31,7 @@ from bot.recording.ports import (
     Clock,
     LiveApi,
     LiveApiError,
-    Notifier,
+    Outbox,
     OutcomeUnknown,
     RecordTaskInfo,
     Store,
@@ -47,7 +49,7 @@ RECENT = timedelta(days=1)  # "recently ended" in /record list
 
 @dataclass(frozen=True)
 class Done:
-    """Tencent stopped or deleted the task; the thread has been told."""
+    """Tencent stopped or deleted the task; the thread is told (through the outbox)."""
 
     verb: Verb
     recording: Recording | None  # None: a task the bot did not schedule (an admin, by TaskId)
@@ -130,8 +132,9 @@ ManageResult = Done | NoRecord | NotFound | NotAllowed | NotNow | Rejected | Unc
 
 class ManageRecordings:
     def __init__(self, live: LiveApi, store: Store, gate: AccessGate, clock: Clock,
-                 admins: frozenset[str] = frozenset(),
+                 outbox: Outbox, admins: frozenset[str] = frozenset(),
                  push_domains: tuple[str, ...] = ()) -> None:
+        self.outbox = outbox
         self.live = live
         self.store = store
         self.gate = gate
@@ -146,7 +149,7 @@ class ManageRecordings:
             return True
         return recording is not None and recording.requester_id == user_id
 
-    async def act(self, verb: Verb, notifier: Notifier, *, user_id: str, team_id: str,
+    async def act(self, verb: Verb, *, user_id: str, team_id: str,
                   channel_id: str, task_id: str | None = None,
                   recording_id: int | None = None) -> ManageResult | Refused:
         """Stop or cancel one recording, named by its id (a button) or TaskId (a command)."""
@@ -183,19 +186,19 @@ class ManageRecordings:
         except OutcomeUnknown as e:
             return Unclear(verb, e.code, row)
         new_state = State.STOPPED if verb is Verb.STOP else State.CANCELLED
-        if row is not None:
-            changed = await self.store.transition(row.id, [State.CREATED], new_state)
+        managed = Managed(verb, user_id, self.clock(), task_id, request_id)
+        if row is not None:  # the thread is told, with the change
+            changed = await self.store.transition(row.id, [State.CREATED], new_state,
+                                                  posts=[Post(PostKind.REPLY, managed)])
             current = await self.store.get(row.id)
             assert current is not None
             if not changed:  # someone else got there first; Tencent's answer is the same
                 return Raced(verb, current)
             row = current
+            self.outbox.wake()
         await self.store.add_audit(row.id if row else None, team_id, user_id,
                                    AuditAction.STOP if verb is Verb.STOP else AuditAction.CANCEL,
                                    f"TaskId {task_id} RequestId {request_id}")
-        managed = Managed(verb, user_id, self.clock(), task_id, request_id)
-        if row is not None:
-            await notifier.reply(row, managed)
         return Done(verb, row, managed)
 
     async def _find(self, team_id: str, task_id: str | None,

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
-from bot.timeparse import RecordingWindow, zone_tzinfo
+from bot.timeparse import RecordingWindow, WindowNote, zone_tzinfo
 
 
 class State(enum.StrEnum):
@@ -130,6 +130,9 @@ class NewRecording:
     request_id: str | None = None
     live_checked_at: datetime | None = None
     shown_phase: WindowPhase | None = None
+    presentation: Presentation | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", State(self.state))  # ValueError for an unknown one
@@ -171,6 +174,13 @@ class Recording:
     request_id: str | None = None
     live_checked_at: datetime | None = None
     shown_phase: WindowPhase | None = None  # what the root message shows, once scheduled
+    presentation: Presentation | None = None  # how the request was understood, as the root says
+    # While a request's outcome is unknown (accepted, unknown): who is working on it, until when
+    # (an expired lease means its owner is gone, or its next check is due), and how often
+    # Tencent could not be asked about it.
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+    attempts: int = 0
 
     def phase(self, now: datetime) -> WindowPhase:
         return phase_at(self.start_time, self.end_time, now)
@@ -250,6 +260,7 @@ class RecordRequest:
     stream_type: int = StreamType.LIVE_PUSH
     raw_text: str = ""
     source: str = Source.COMMAND
+    reply_to: str | None = None  # the adapter's private way back to the requester, if any
 
 
 class ZoneFallback(enum.StrEnum):
@@ -269,6 +280,20 @@ class UserZone:
     name: str
     fallback: ZoneFallback | None = None
     profile_zone: str | None = None  # what the profile said, when it was unknown here
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How a request was understood, as its root message says it: kept with the recording, so
+    that every later version of the root (its outcome, its window opening, a stop) says the
+    same."""
+
+    understood: str = ""  # the window as the time parser echoed it
+    zone_fallback: ZoneFallback | None = None  # why the default zone was used, if it was
+    profile_zone: str | None = None  # the requester's profile zone, when unknown here
+    template_name: str | None = None
+    running_for: timedelta | None = None  # the window had been open this long when asked
+    notes: tuple[WindowNote, ...] = ()  # readings worth saying (another one was possible)
 
 
 @dataclass(frozen=True)
@@ -303,6 +328,16 @@ class Plan:
             return None
         return self.start - self.requested_start
 
+    @property
+    def presentation(self) -> Presentation:
+        fallback = self.zone_fallback
+        return Presentation(
+            understood=self.window.description,
+            zone_fallback=fallback.fallback if fallback else None,
+            profile_zone=fallback.profile_zone if fallback else None,
+            template_name=self.template_name, running_for=self.running_for,
+            notes=self.window.notes)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -324,7 +359,6 @@ class Outcome:
 class Reconciled:
     """Tencent was asked whether an unconfirmed request's task exists."""
 
-    recording: Recording
     found_task_id: str | None
 
 
@@ -361,3 +395,37 @@ class Listed:
 class Listing:
     items: list[Listed] = field(default_factory=list)
     tencent_error: str | None = None  # set when only the bot's own records could be shown
+
+
+# ---- what goes out ---------------------------------------------------------------------------
+
+
+class PostKind(enum.StrEnum):
+    ANNOUNCE = "announce"  # the root message: what was understood, before Tencent is asked
+    REPLY = "reply"  # a message in the recording's thread (and its root brought up to date)
+    REFRESH = "refresh"  # the root brought up to date alone (its window opened or ended)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message about a recording, stored with the change it reports (in the same
+    transaction) and delivered afterwards, so that a crash or a Slack outage delays it but
+    never loses it (an outbox)."""
+
+    kind: PostKind
+    message: object = None  # for a REPLY: an Outcome, Reconciled, Managed or a Notice
+    recording_id: int | None = None  # None: the recording the write stores
+    reply_to: str | None = None  # the adapter's private way back to the requester, if any
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A stored post not delivered yet."""
+
+    id: int
+    recording_id: int
+    kind: PostKind
+    message: object
+    reply_to: str | None
+    attempts: int
+    created_at: datetime

@@ -5,36 +5,37 @@ the store's compare-and-set claim means each change is shown once, by one bot pr
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
-from bot.recording.ports import Clock, Notifier, Store
+from bot.recording.model import Post, PostKind
+from bot.recording.ports import Clock, Outbox, Store
 
 log = logging.getLogger(__name__)
 
 
 class RootPhases:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, outbox: Outbox) -> None:
         self.store = store
         self.clock = clock
+        self.outbox = outbox
 
-    async def refresh_due(self, notifier: Notifier) -> int:
+    async def refresh_due(self) -> int:
         """Refresh the roots whose window opened or ended since they were shown; how many."""
         now = self.clock()
         refreshed = 0
         for rec in await self.store.stale_roots(now):
-            phase = rec.phase(now)
-            if not await self.store.claim_shown_phase(rec.id, rec.shown_phase, phase):
+            if not await self.store.claim_shown_phase(rec.id, rec.shown_phase, rec.phase(now),
+                                                      posts=[Post(PostKind.REFRESH)]):
                 continue  # another process got there first
-            await notifier.refresh(replace(rec, shown_phase=phase))
             refreshed += 1
         if refreshed:
-            log.info("refreshed %d root message(s) whose window opened or ended", refreshed)
+            self.outbox.wake()
+            log.info("refreshing %d root message(s) whose window opened or ended", refreshed)
         return refreshed
 
-    async def round(self, notifier: Notifier) -> float | None:
+    async def round(self) -> float | None:
         """One round of the job: refresh what is due; the seconds until the next window opens
         or ends (None: none is coming), so the next round can be on time."""
-        await self.refresh_due(notifier)
+        await self.refresh_due()
         now = self.clock()
         upcoming = await self.store.next_phase_change(now)
         return None if upcoming is None else (upcoming - now).total_seconds() + 0.2

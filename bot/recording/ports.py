@@ -14,7 +14,7 @@ can fail, named after what the person who asked needs to know:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -27,7 +27,8 @@ from bot.recording.model import (
     NewEvent,
     NewRecording,
     Outcome,
-    Plan,
+    Pending,
+    Post,
     Reconciled,
     Recording,
     State,
@@ -141,27 +142,64 @@ class LiveApi(Protocol):
 
 
 class Store(Protocol):
-    """Every read and write the use cases make; each is one short transaction."""
+    """Every read and write the use cases make; each is one short transaction. A write that
+    takes ``posts`` stores them in its own transaction, and only if it changed something: a
+    message is never lost after its change, nor kept without it (the outbox)."""
 
-    async def add(self, recording: NewRecording) -> Recording: ...
+    async def add(self, recording: NewRecording, posts: Sequence[Post] = ()) -> Recording: ...
 
-    async def update(self, recording_id: int, **fields: Any) -> Recording: ...
+    async def add_unless_recent(self, recording: NewRecording, *, since: datetime,
+                                tolerance: timedelta,
+                                posts: Sequence[Post] = ()) -> tuple[Recording, bool]:
+        """Insert unless the same person asked for the same stream and window since ``since``
+        (the one found comes back with False); guarded by the database, not by a process."""
+
+    async def recent(self, recording: NewRecording, *, since: datetime,
+                     tolerance: timedelta) -> Recording | None: ...
+
+    async def update(self, recording_id: int, posts: Sequence[Post] = (),
+                     **fields: Any) -> Recording: ...
 
     async def transition(self, recording_id: int, from_states: Iterable[State], to_state: State,
-                         **fields: Any) -> bool:
+                         posts: Sequence[Post] = (), **fields: Any) -> bool:
         """Compare-and-set: move to ``to_state`` only from one of ``from_states``."""
 
     async def get(self, recording_id: int) -> Recording | None: ...
 
     async def by_task_id(self, task_id: str) -> Recording | None: ...
 
-    async def pending(self) -> list[Recording]: ...
-
     async def for_team(self, team_id: str, *, since: datetime, stream: str | None = None,
                        limit: int = 500) -> list[Recording]: ...
 
     async def add_audit(self, recording_id: int | None, team_id: str, user_id: str | None,
                         action: AuditAction | str, detail: str = "") -> AuditEntry: ...
+
+    async def due_pending(self, now: datetime, limit: int = 50) -> list[Recording]:
+        """Unconfirmed requests that no process holds now (owner gone, or check due)."""
+
+    async def claim_pending(self, recording_id: int, owner: str, until: datetime,
+                            now: datetime) -> bool: ...
+
+    async def renew_leases(self, owner: str, until: datetime) -> int: ...
+
+    async def deliverable(self, now: datetime, limit: int = 20,
+                          recording_id: int | None = None) -> list[Pending]: ...
+
+    async def claim_post(self, post_id: int, owner: str, until: datetime,
+                         now: datetime) -> bool: ...
+
+    async def post_delivered(self, post_id: int, at: datetime) -> None: ...
+
+    async def post_failed(self, post_id: int, retry_at: datetime, error: str) -> None: ...
+
+    async def post_given_up(self, post_id: int, at: datetime, error: str) -> None: ...
+
+    async def undelivered(self) -> int: ...
+
+    async def first_sight(self, key: str, at: datetime) -> bool:
+        """True the first time ``key`` is seen, by any process."""
+
+    async def forget_seen(self, before: datetime) -> int: ...
 
     async def add_callback(self, event: NewEvent) -> StoredEvent | None:
         """None when an event with the same dedupe key is already kept."""
@@ -171,7 +209,8 @@ class Store(Protocol):
     async def unhandled_callbacks(self, received_before: datetime) -> list[StoredEvent]: ...
 
     async def mark_callback_handled(self, callback_id: int, at: datetime,
-                                    recording_id: int | None, outcome: str) -> bool: ...
+                                    recording_id: int | None, outcome: str,
+                                    posts: Sequence[Post] = ()) -> bool: ...
 
     async def latest_stream_change(self, stream: str, domain: str, app: str,
                                    before: datetime) -> StoredEvent | None: ...
@@ -181,35 +220,44 @@ class Store(Protocol):
 
     async def due_live_checks(self, now: datetime, grace: timedelta) -> list[Recording]: ...
 
-    async def claim_live_check(self, recording_id: int, at: datetime) -> bool: ...
+    async def claim_live_check(self, recording_id: int, at: datetime,
+                               posts: Sequence[Post] = ()) -> bool: ...
 
     async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]: ...
 
     async def next_phase_change(self, now: datetime) -> datetime | None: ...
 
     async def claim_shown_phase(self, recording_id: int, shown: WindowPhase | None,
-                                phase: WindowPhase) -> bool: ...
+                                phase: WindowPhase, posts: Sequence[Post] = ()) -> bool: ...
 
 
-# ---- Slack (or whatever shows the recording to people) --------------------------------------
+# ---- what goes out ---------------------------------------------------------------------------
 
 #: What goes into a recording's thread: Tencent's answer, a later check, a stop or cancel, or
-#: what a callback means (bot.recording.events).
+#: what a callback means (bot.recording.events). It travels as a ``Post`` (bot.recording.model).
 ThreadMessage = Outcome | Reconciled | Managed | Notice
 
 
-class Notifier(Protocol):
-    """Where a recording is shown: a root message for the request, replies in its thread."""
+class Outbox(Protocol):
+    """Where the stored posts go out from (Slack's side of the outbox)."""
 
-    async def announce(self, plan: Plan) -> str | None:
-        """Show what was understood before Tencent is called; returns the root's reference
-        (None when it could only be shown privately)."""
+    def wake(self) -> None:
+        """Posts were just stored: deliver them soon (otherwise they are found within a few
+        seconds anyway, by this process or another)."""
 
-    async def reply(self, recording: Recording, message: ThreadMessage) -> None:
-        """Say ``message`` in the recording's thread (and show its new state on the root)."""
+    async def deliver_now(self, recording_id: int) -> None:
+        """Deliver one recording's posts now, waiting a few seconds at most (what takes
+        longer goes on in the background, and what fails is retried later)."""
 
-    async def refresh(self, recording: Recording) -> None:
-        """Show the recording's current state and window phase on its root message."""
+
+@dataclass(frozen=True)
+class Worker:
+    """This bot process, as the store's leases know it: a request it works on is leased to
+    ``owner`` for ``lease`` at a time, renewed while it lives (bot.jobs), so that another
+    process takes over only what a process that is gone left."""
+
+    owner: str
+    lease: timedelta = timedelta(seconds=15)
 
 
 class Directory(Protocol):
@@ -227,10 +275,3 @@ class EventReader(Protocol):
     """Reads a kept callback payload (Tencent's format) back into an event."""
 
     def __call__(self, payload: Mapping[str, Any]) -> CallbackEvent: ...
-
-
-class Rechecks(Protocol):
-    """Look an unconfirmed request up on Tencent later (never by creating it again)."""
-
-    def later(self, recording_id: int) -> None: ...
-

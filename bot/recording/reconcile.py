@@ -1,70 +1,65 @@
 """Settle requests whose outcome nobody knows (accepted or unknown), by asking Tencent.
 
-At start (a crash or a deploy came between persisting a request and its outcome) and some time
-after an unknown outcome. Always by DescribeRecordTask, never by creating the task again; the
-answer goes to the recording's thread.
+A request being scheduled is leased to the bot process working on it, and the lease is renewed
+while that process lives (bot.jobs). So a request whose lease has run out was left by a process
+that is gone (a crash, a deploy, before Tencent answered), or is an unknown outcome whose next
+look-up is due. Every process looks for those every few seconds; the store's claim gives each to
+exactly one of them, which asks Tencent — always DescribeRecordTask, never creating the task
+again — and stores the answer with its message for the thread. When Tencent cannot be asked,
+the request is looked at again later, a little later each time (up to ``MAX_BACKOFF``), until
+it answers.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
+from datetime import timedelta
 
-from bot.recording.model import PENDING_STATES, AuditAction, Reconciled, Recording, State
-from bot.recording.ports import Clock, LiveApi, LiveApiError, Notifier, RecordTaskInfo, Store
+from bot.recording.model import (
+    PENDING_STATES,
+    AuditAction,
+    Post,
+    PostKind,
+    Reconciled,
+    Recording,
+    State,
+)
+from bot.recording.ports import Clock, LiveApi, LiveApiError, Outbox, RecordTaskInfo, Store, Worker
 
 log = logging.getLogger(__name__)
 
 #: Seconds around the window of the request when asking Tencent for its task.
 LOOKUP_SLACK = 60
+#: The longest wait between two look-ups of a request Tencent could not be asked about.
+MAX_BACKOFF = timedelta(minutes=5)
 
 
 class Reconcile:
-    def __init__(self, live: LiveApi, store: Store, clock: Clock,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(self, live: LiveApi, store: Store, clock: Clock, worker: Worker,
+                 outbox: Outbox, retry_after: timedelta = timedelta(seconds=30)) -> None:
         self.live = live
         self.store = store
         self.clock = clock
-        self.sleep = sleep
+        self.worker = worker
+        self.outbox = outbox
+        self.retry_after = retry_after
 
-    async def pending(self, notifier: Notifier) -> int:
-        """At start: settle every request a crash or timeout left unconfirmed; how many were."""
+    async def due(self) -> int:
+        """One round: settle the unconfirmed requests nobody holds; how many were settled."""
         settled = 0
-        for row in await self.store.pending():
-            settled += await self.one(row.id, notifier) is not None
+        now = self.clock()
+        for row in await self.store.due_pending(now):
+            if not await self.store.claim_pending(row.id, self.worker.owner,
+                                                  now + self.worker.lease, now):
+                continue  # another process took it
+            if await self._settle(row):
+                settled += 1
         if settled:
             log.info("reconciled %d request(s) left unconfirmed", settled)
         return settled
 
-    async def later(self, recording_id: int, notifier: Notifier, delay: float,
-                    attempts: int = 3) -> Reconciled | None:
-        """After an unknown outcome: look the task up after ``delay``, then twice as long…"""
-        for attempt in range(attempts):
-            await self.sleep(delay * 2**attempt)
-            row = await self.store.get(recording_id)
-            if row is None or row.state not in PENDING_STATES:
-                return None
-            result = await self.one(recording_id, notifier)
-            if result is not None:
-                return result
-        log.warning("recording %s still unconfirmed; it is checked again at the next start",
-                    recording_id)
-        return None
-
-    async def one(self, recording_id: int, notifier: Notifier) -> Reconciled | None:
-        """Ask Tencent whether the task of one accepted/unknown request exists, record the
-        answer and tell the thread. None when Tencent could not be asked (try again later) or
-        the request was settled meanwhile."""
-        row = await self.store.get(recording_id)
-        if row is None or row.state not in PENDING_STATES:
-            return None
-        result = await self._ask(row)
-        if result is not None:
-            await notifier.reply(result.recording, result)
-        return result
-
-    async def _ask(self, row: Recording) -> Reconciled | None:
+    async def _settle(self, row: Recording) -> bool:
         span = (int(row.start_time.timestamp()) - LOOKUP_SLACK,
                 int(row.end_time.timestamp()) + LOOKUP_SLACK)
         try:
@@ -73,27 +68,32 @@ class Reconcile:
                 app_name=row.app_name,
             )
         except LiveApiError as e:
-            log.warning("cannot reconcile recording %s yet: %s", row.id, e.code)
-            return None
+            wait = min(MAX_BACKOFF, self.retry_after * 2 ** row.attempts)
+            log.warning("cannot reconcile recording %s yet (%s); trying again in %.0f s",
+                        row.id, e.code, wait.total_seconds())
+            await self.store.update(row.id, lease_owner=None, lease_until=self.clock() + wait,
+                                    attempts=row.attempts + 1)
+            return False
         found = await self._match(row, tasks)
+        answer = Reconciled(found.task_id if found else None)
+        released = {"lease_owner": None, "lease_until": None}
+        posts = [Post(PostKind.REPLY, answer)]
         if found is not None:
             changed = await self.store.transition(
-                row.id, PENDING_STATES, State.CREATED, task_id=found.task_id,
+                row.id, PENDING_STATES, State.CREATED, posts=posts, task_id=found.task_id,
                 error_code=None, error_message=None, shown_phase=row.phase(self.clock()),
-            )
+                **released)
         else:
             changed = await self.store.transition(
-                row.id, PENDING_STATES, State.FAILED, error_code="NotCreated",
-                error_message="Tencent has no task for this request.",
-            )
+                row.id, PENDING_STATES, State.FAILED, posts=posts, error_code="NotCreated",
+                error_message="Tencent has no task for this request.", **released)
         if not changed:
-            return None
+            return False
+        self.outbox.wake()
         detail = f"TaskId {found.task_id}" if found else "no task on Tencent"
         await self.store.add_audit(row.id, row.team_id, "recordbot", AuditAction.RECONCILE,
                                    detail)
-        updated = await self.store.get(row.id)
-        assert updated is not None
-        return Reconciled(updated, found.task_id if found else None)
+        return True
 
     async def _match(self, row: Recording,
                      tasks: Iterable[RecordTaskInfo]) -> RecordTaskInfo | None:
@@ -109,3 +109,16 @@ class Reconcile:
             if other is None or other.id == row.id:
                 return task
         return None
+
+
+class Heartbeat:
+    """Keeps this process's leases on the requests it works on from running out."""
+
+    def __init__(self, store: Store, clock: Clock, worker: Worker) -> None:
+        self.store = store
+        self.clock = clock
+        self.worker = worker
+
+    async def beat(self) -> int:
+        return await self.store.renew_leases(self.worker.owner,
+                                             self.clock() + self.worker.lease)

@@ -1,10 +1,12 @@
 """Schedule a recording: access → plan → duplicate → overlap → persist → create → outcome.
 
-One entry point (``ScheduleRecording.run``) for the command, the form and the "Schedule
-anyway" button. What it could not do comes back as data (``Refused``, ``Invalid``,
-``Duplicate``, ``Overlapping``); what it did is shown through the ``Notifier`` port as it
-happens — the root message before Tencent is called, the outcome in its thread after — and
-comes back as ``Scheduled``. It never raises for Tencent's failures.
+One entry point (``ScheduleRecording.run``) for the command, the form and the buttons that
+confirm. What it could not do comes back as data (``Refused``, ``Invalid``,
+``NeedsConfirmation``, ``Duplicate``, ``Overlapping``); what it did is stored with its messages
+— the root message with the request, before Tencent is called; the outcome with it, after —
+which the outbox delivers (``Outbox`` port), and comes back as ``Scheduled``. It never raises
+for Tencent's failures. Two bot processes taking the same request at once create one row and
+one task: the store decides, under a database lock.
 
 The form needs its field errors inside Slack's 3 s, before anything is scheduled, so it first
 calls ``check`` (access, then the window in the requester's zone) and hands the plan over.
@@ -24,6 +26,8 @@ from bot.recording.model import (
     NewRecording,
     Outcome,
     Plan,
+    Post,
+    PostKind,
     Recording,
     RecordRequest,
     State,
@@ -38,13 +42,13 @@ from bot.recording.ports import (
     Directory,
     LiveApi,
     LiveApiError,
-    Notifier,
+    Outbox,
     OutcomeUnknown,
-    Rechecks,
     RecordTaskInfo,
     RecordTaskSpec,
     Store,
     TencentRejected,
+    Worker,
 )
 from bot.recording.rules import DUPLICATE_WINDOW, MAX_DURATION, MAX_OVERLAPPING, SAME_WINDOW
 from bot.recording.templates import TemplateCatalog
@@ -108,15 +112,18 @@ ScheduleResult = Refused | Invalid | NeedsConfirmation | Duplicate | Overlapping
 
 class ScheduleRecording:
     def __init__(self, live: LiveApi, store: Store, gate: AccessGate, directory: Directory,
-                 clock: Clock, rechecks: Rechecks | None = None,
-                 templates: TemplateCatalog | None = None) -> None:
-        self.templates = templates
+                 clock: Clock, worker: Worker, outbox: Outbox,
+                 templates: TemplateCatalog | None = None,
+                 recheck_after: timedelta = timedelta(seconds=30)) -> None:
         self.live = live
         self.store = store
         self.gate = gate
         self.directory = directory
         self.clock = clock
-        self.rechecks = rechecks
+        self.worker = worker
+        self.outbox = outbox
+        self.templates = templates
+        self.recheck_after = recheck_after
         self._locks: dict[tuple[str, ...], asyncio.Lock] = {}
 
     def now_in(self, zone: UserZone) -> datetime:
@@ -179,8 +186,7 @@ class ScheduleRecording:
 
     # ---- the use case ----------------------------------------------------------------------
 
-    async def run(self, request: RecordRequest, notifier: Notifier, *,
-                  plan: Plan | None = None,
+    async def run(self, request: RecordRequest, *, plan: Plan | None = None,
                   confirmed: frozenset[Confirm] = frozenset()) -> ScheduleResult:
         refusal = await self.gate.refusal(request.team_id, request.user_id, request.channel_id,
                                           f"schedule {request.stream}", request.domain)
@@ -197,34 +203,23 @@ class ScheduleRecording:
             plan = replace(plan, template_name=name)
         if Confirm.LONG_OVERNIGHT not in confirmed and is_long_overnight(plan):
             return NeedsConfirmation(plan, Confirm.LONG_OVERNIGHT)
-        first = await self.recent_duplicate(plan)
-        if first is not None:  # checked again under the lock below, for races
+        plan = plan.from_now(self.clock())  # it may have started since it was planned
+        # The same request moments ago (a double click, a command retyped after a Slack
+        # timeout, a form sent twice) is answered before Tencent is asked about overlaps: its
+        # own task would overlap it. The database decides again below, under a lock.
+        first = await self.store.recent(self._new_row(plan), since=self._since(),
+                                        tolerance=SAME_WINDOW)
+        if first is not None:
             return Duplicate(plan, first)
         overlaps = await self._overlapping(plan)
         if len(overlaps) >= MAX_OVERLAPPING:
             return Overlapping(plan, overlaps, refused=True)
         if overlaps and Confirm.OVERLAP not in confirmed:
             return Overlapping(plan, overlaps, refused=False)
-        return await self._schedule(plan, notifier)
+        return await self._schedule(plan)
 
-    async def recent_duplicate(self, plan: Plan) -> Recording | None:
-        """The same user's request for the same stream and window within the last 10 minutes
-        (a double click, a command retyped after a Slack timeout, a form submitted twice)."""
-        req = plan.request
-        since = self.clock() - DUPLICATE_WINDOW
-        rows = await self.store.for_team(req.team_id, since=plan.end - SAME_WINDOW,
-                                         stream=req.stream)
-        for row in rows:
-            if (
-                row.requester_id == req.user_id
-                and (row.domain_name, row.app_name) == (req.domain, req.app)
-                and abs(row.start_time - plan.start) <= SAME_WINDOW
-                and abs(row.end_time - plan.end) <= SAME_WINDOW
-                and row.created_at >= since
-                and row.state in (State.ACCEPTED, State.CREATED, State.UNKNOWN)
-            ):
-                return row
-        return None
+    def _since(self) -> datetime:
+        return self.clock() - DUPLICATE_WINDOW
 
     async def _overlapping(self, plan: Plan) -> tuple[RecordTaskInfo, ...]:
         """Tasks on Tencent for the same stream whose window overlaps this one (not stopped).
@@ -252,40 +247,44 @@ class ScheduleRecording:
             self._locks = {k: v for k, v in self._locks.items() if v.locked()}
         return self._locks.setdefault(key, asyncio.Lock())
 
-    async def _schedule(self, plan: Plan, notifier: Notifier) -> ScheduleResult:
-        """Persist, show, call Tencent, persist the outcome, show it."""
+    async def _schedule(self, plan: Plan) -> ScheduleResult:
+        """Persist the request with its root message, call Tencent, persist the outcome with
+        its reply: each message is stored with the change it reports, and delivered after."""
         req = plan.request
-        plan = plan.from_now(self.clock())  # it may have started since it was planned
-        async with self._lock_for(plan):
-            first = await self.recent_duplicate(plan)
-            if first is not None:
-                return Duplicate(plan, first)
-            row = await self._persist(plan)
-        root = await notifier.announce(plan)
-        if root:
-            row = await self.store.update(row.id, root_ts=root)
+        async with self._lock_for(plan):  # the database decides; this spares it a wait
+            row, created = await self.store.add_unless_recent(
+                self._new_row(plan), since=self._since(), tolerance=SAME_WINDOW,
+                posts=[Post(PostKind.ANNOUNCE, reply_to=req.reply_to)])
+        if not created:
+            return Duplicate(plan, row)
+        await self.outbox.deliver_now(row.id)  # the root, before Tencent is asked
         outcome = replace(await self._create(plan), recording_id=row.id)
-        shown = plan_phase(plan, self.clock()) if outcome.state is State.CREATED else None
+        now = self.clock()
         row = await self.store.update(
-            row.id, state=outcome.state, task_id=outcome.task_id, error_code=outcome.code,
-            error_message=outcome.message, request_id=outcome.request_id, shown_phase=shown)
+            row.id, posts=[Post(PostKind.REPLY, outcome, reply_to=req.reply_to)],
+            state=outcome.state, task_id=outcome.task_id, error_code=outcome.code,
+            error_message=outcome.message, request_id=outcome.request_id,
+            shown_phase=plan_phase(plan, now) if outcome.state is State.CREATED else None,
+            # Nobody works on it now; an unknown outcome is looked up on Tencent later.
+            lease_owner=None,
+            lease_until=now + self.recheck_after if outcome.state is State.UNKNOWN else None)
+        await self.outbox.deliver_now(row.id)
         await self.store.add_audit(row.id, req.team_id, req.user_id, AuditAction.CREATE,
                                    f"{outcome.state.value} {outcome.task_id or outcome.code}")
-        await notifier.reply(row, outcome)
-        if outcome.state is State.UNKNOWN and self.rechecks is not None:
-            self.rechecks.later(row.id)
         return Scheduled(plan, row, outcome)
 
-    async def _persist(self, plan: Plan) -> Recording:
-        """The "accepted" row, written before Tencent is called."""
+    def _new_row(self, plan: Plan) -> NewRecording:
+        """The "accepted" row, written before Tencent is called, leased to this process."""
         req = plan.request
-        return await self.store.add(NewRecording(
+        return NewRecording(
             team_id=req.team_id, channel_id=req.channel_id, requester_id=req.user_id,
             source=req.source, raw_text=req.raw_text, when_text=req.when_text,
             timezone=plan.zone, start_time=plan.start.astimezone(UTC),
             end_time=plan.end.astimezone(UTC), stream_name=req.stream, domain_name=req.domain,
             app_name=req.app, template_id=req.template_id, stream_type=req.stream_type,
-        ))
+            presentation=plan.presentation, lease_owner=self.worker.owner,
+            lease_until=self.clock() + self.worker.lease,
+        )
 
     async def _create(self, plan: Plan) -> Outcome:
         req = plan.request

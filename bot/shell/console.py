@@ -190,7 +190,8 @@ class Console:
         """Wait until the work started since the last dispatch is done, or a form waits.
 
         Work is every task created since then (Bolt's listener after its ack, the bot's
-        background jobs); once none is left, everything the bot sent has reached the fake.
+        background jobs), and the outbox's messages still to deliver; once none is left,
+        everything the bot sent has reached the fake.
         A task still running at the cap (say, a recheck that sleeps 30 s) keeps running and its
         output is printed when it comes.
         """
@@ -203,7 +204,9 @@ class Console:
             current = asyncio.current_task()
             busy = [t for t in asyncio.all_tasks()
                     if t not in self._baseline and t is not current and not t.done()]
-            if not busy and time.monotonic() - self.transcript.last_activity >= QUIET_SECONDS:
+            if busy or not await self.session.outbox_empty():
+                continue  # the bot's messages are still going out
+            if time.monotonic() - self.transcript.last_activity >= QUIET_SECONDS:
                 return
 
     async def _watch(self) -> None:

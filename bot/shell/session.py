@@ -162,6 +162,16 @@ class Session:
                              rt.services())
         rt.start_background()
 
+    async def outbox_empty(self) -> bool:
+        """Whether every message the bot stored has been delivered (or waits for a retry)."""
+        rt = self.rt
+        if rt is None:
+            return True
+        if rt.delivery.busy:
+            return False
+        due = await rt.store.deliverable(rt.clock())
+        return not due
+
     async def dispatch(self, payload: dict[str, Any]) -> Ack:
         """Hand a payload to Bolt as its Socket Mode adapter does, and read the ack the same way.
 

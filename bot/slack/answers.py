@@ -8,7 +8,7 @@ have happened. Nothing here decides anything about a recording; bot.recording do
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recording.access import AccessGate, Refused
+from bot.recording.intake import Intake
 from bot.recording.manage import Done, ManageRecordings
 from bot.recording.model import Plan, RecordRequest, Verb
 from bot.recording.schedule import (
@@ -43,7 +44,8 @@ from bot.slack.blocks.problems import (
 )
 from bot.slack.context import Actor
 from bot.slack.directory import SlackDirectory
-from bot.slack.notifier import Respond, SlackNotifier
+
+Respond = Callable[..., Awaitable[object]]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class Services:
     manage: ManageRecordings
     templates: TemplateCatalog
     gate: AccessGate
+    intake: Intake
     directory: SlackDirectory
     push_domains: tuple[str, ...]
     app_name: str
@@ -71,9 +74,8 @@ async def schedule_and_answer(services: Services, client: AsyncWebClient,
                               request: RecordRequest, respond: Respond,
                               plan: Plan | None = None,
                               confirmed: frozenset[Confirm] = frozenset()) -> None:
-    notifier = SlackNotifier(client, request.channel_id, respond, services.schedule.clock)
     try:
-        result = await services.schedule.run(request, notifier, plan=plan, confirmed=confirmed)
+        result = await services.schedule.run(request, plan=plan, confirmed=confirmed)
         if isinstance(result, Refused):
             await respond(response_type="ephemeral", replace_original=False,
                           **refusal_message(result.refusal))
@@ -136,9 +138,8 @@ async def manage_and_answer(services: Services, client: AsyncWebClient, verb: Ve
     """Stop or cancel; refusals go to the actor only, a change to the recording's thread (and,
     typed as a command, maybe elsewhere, to the actor too)."""
     try:
-        notifier = SlackNotifier(client, clock=services.manage.clock)
         result = await services.manage.act(
-            verb, notifier, user_id=actor.user_id, team_id=actor.team_id,
+            verb, user_id=actor.user_id, team_id=actor.team_id,
             channel_id=actor.channel_id, task_id=task_id, recording_id=recording_id)
     except Exception:
         log.exception("%s failed inside the bot", verb)

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import listeners
@@ -16,7 +23,22 @@ SLACK_API_URL = "https://slack.com/api/"
 
 
 def build_client(token: str, api_url: str | None) -> AsyncWebClient:
-    return AsyncWebClient(token=token, base_url=api_url or SLACK_API_URL)
+    """The Web API client, retrying what Slack asks to be retried: a 429 after its
+    Retry-After, a 5xx, a dropped connection (twice each). What still fails is the caller's
+    (the outbox tries a post again later)."""
+    return AsyncWebClient(
+        token=token, base_url=api_url or SLACK_API_URL,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+                        AsyncServerErrorRetryHandler(max_retry_count=2),
+                        AsyncConnectionErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def request_key(body: dict) -> str | None:
+    """What identifies one request from Slack across retries and replays: its trigger id
+    (every command, button press and form submission has its own)."""
+    trigger = body.get("trigger_id") if isinstance(body, dict) else None
+    return f"trigger:{trigger}" if isinstance(trigger, str) and trigger else None
 
 
 def _ignore_unused_token_warning(record: logging.LogRecord) -> bool:
@@ -37,6 +59,18 @@ def build_app(client: AsyncWebClient, signing_secret: str, socket_mode: bool,
         process_before_response=False,
         logger=bolt_log,
     )
+
+    @app.middleware
+    async def once(body: dict, next: Callable[[], Awaitable[BoltResponse]],
+                   resp: BoltResponse) -> BoltResponse | None:
+        """A request taken in already (a retry, a replay, the same delivery on two
+        processes) is acknowledged and not acted on again."""
+        key = request_key(body)
+        if key is not None and not await services.intake.first_sight(key):
+            log.info("request %s seen already; acknowledged, not acted on again", key)
+            resp.status, resp.body = 200, ""
+            return resp
+        return await next()
 
     @app.error
     async def on_error(error: Exception, body: dict) -> None:

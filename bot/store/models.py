@@ -64,8 +64,16 @@ class RecordingRow(Base):
     # The window phase the root message shows (its buttons, its status): before / during /
     # after; None: no root with buttons yet.
     shown_phase: Mapped[WindowPhase | None] = mapped_column(PhaseType)
+    # How the request was understood, as the root message says it (bot.recording.messages).
+    presentation: Mapped[str | None] = mapped_column(Text)
+    # While the outcome is unknown: which bot process works on it, until when; how often
+    # Tencent could not be asked.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    @validates("start_time", "end_time", "created_at", "updated_at", "live_checked_at")
+    @validates("start_time", "end_time", "created_at", "updated_at", "live_checked_at",
+               "lease_until")
     def _check_instant(self, key: str, value: datetime | None) -> datetime | None:
         return None if value is None else aware_utc(value, key)
 
@@ -135,3 +143,42 @@ class CallbackRow(Base):
 
     def __repr__(self) -> str:
         return f"<CallbackRow {self.id} type={self.event_type} {self.dedupe_key}>"
+
+
+class OutboxRow(Base):
+    """A message about a recording, stored with the change it reports and delivered later;
+    ``delivered_at`` None means it has not reached Slack yet. One process at a time holds a
+    row (``claimed_by`` until ``claim_until``) while it delivers it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(None, "delivered_at", "due_at"),
+        Index(None, "recording_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # announce | reply | refresh
+    message: Mapped[str | None] = mapped_column(Text)  # bot.recording.messages JSON
+    reply_to: Mapped[str | None] = mapped_column(Text)  # e.g. a response_url (30 minutes)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claim_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    @validates("created_at", "due_at", "claim_until", "delivered_at")
+    def _check_instant(self, key: str, value: datetime | None) -> datetime | None:
+        return None if value is None else aware_utc(value, key)
+
+
+class SeenRequest(Base):
+    """A Slack request already taken in (by its trigger id): a retry or a replay of it, on
+    this process or another, is answered without doing the work again."""
+
+    __tablename__ = "seen_requests"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

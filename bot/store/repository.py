@@ -8,16 +8,19 @@ bot.recording.model, never as ORM objects.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, delete, exists, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import aliased
 
+from bot.recording import messages
 from bot.recording.command import stored_when_text
 from bot.recording.model import (
     PENDING_STATES,
@@ -25,13 +28,23 @@ from bot.recording.model import (
     AuditEntry,
     NewEvent,
     NewRecording,
+    Pending,
+    Post,
+    PostKind,
     Recording,
     State,
     StoredEvent,
     WindowPhase,
 )
 from bot.store.migrations import upgrade_to_head
-from bot.store.models import AuditRow, CallbackRow, RecordingRow
+from bot.store.models import (
+    AuditRow,
+    CallbackRow,
+    OutboxRow,
+    RecordingRow,
+    SeenRequest,
+    utcnow,
+)
 from bot.store.types import aware_utc
 
 # Any fixed number works; it only has to be the same in every bot process on one database.
@@ -83,16 +96,57 @@ class RecordingStore:
 
     # Recordings
 
-    async def add(self, recording: NewRecording) -> Recording:
-        """Insert ``recording``; it comes back stored, with its ``id`` and timestamps."""
-        row = RecordingRow(**{f.name: getattr(recording, f.name) for f in fields(recording)})
+    async def add(self, recording: NewRecording, posts: Sequence[Post] = ()) -> Recording:
+        """Insert ``recording`` (and ``posts`` about it, in the same transaction); it comes
+        back stored, with its ``id`` and timestamps."""
         async with self._sessions() as session, session.begin():
+            row = _new_row(recording)
             session.add(row)
+            await session.flush()
+            await _post(session, row.id, posts)
         return _recording(row)
 
-    async def update(self, recording_id: int, **values: Any) -> Recording:
-        """Set ``values`` on one recording whatever its state, and return it as it is now;
-        LookupError if there is none."""
+    async def add_unless_recent(self, recording: NewRecording, *, since: datetime,
+                                tolerance: timedelta,
+                                posts: Sequence[Post] = ()) -> tuple[Recording, bool]:
+        """Insert ``recording`` unless the same person asked for the same stream and window
+        (start and end within ``tolerance``) since ``since`` and it is not settled as failed
+        or ended; then that one comes back, with False. One transaction, under a lock on the
+        person and stream (an advisory lock on PostgreSQL, SQLite's single writer), so that
+        two bot processes taking the same request at the same instant create one row."""
+        async with self._sessions() as session, session.begin():
+            await self._lock_request(session, recording)
+            existing = await session.scalar(
+                _recent_query(recording, since, tolerance).limit(1))
+            if existing is not None:
+                return _recording(existing), False
+            row = _new_row(recording)
+            session.add(row)
+            await session.flush()
+            await _post(session, row.id, posts)
+        return _recording(row), True
+
+    async def recent(self, recording: NewRecording, *, since: datetime,
+                     tolerance: timedelta) -> Recording | None:
+        """What ``add_unless_recent`` would find, without the lock (a quick first look)."""
+        rows = await self._recordings(_recent_query(recording, since, tolerance).limit(1))
+        return rows[0] if rows else None
+
+    async def _lock_request(self, session: Any, recording: NewRecording) -> None:
+        connection = await session.connection()
+        if connection.dialect.name == "postgresql":
+            key = "\x1f".join((recording.team_id, recording.requester_id,
+                               recording.stream_name, recording.domain_name,
+                               recording.app_name))
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:id)"),
+                                     {"id": _lock_id(key)})
+        else:  # SQLite: take the write lock now, not at the first write
+            await connection.execute(text("UPDATE recordings SET id = id WHERE 0"))
+
+    async def update(self, recording_id: int, posts: Sequence[Post] = (),
+                     **values: Any) -> Recording:
+        """Set ``values`` on one recording whatever its state (and store ``posts`` about it),
+        and return it as it is now; LookupError if there is none."""
         async with self._sessions() as session, session.begin():
             row = await session.get(RecordingRow, recording_id)
             if row is None:
@@ -100,7 +154,8 @@ class RecordingStore:
             for key, value in values.items():
                 if key == "id" or key not in _RECORDING_FIELDS:
                     raise AttributeError(f"Recording has no field {key!r} to set")
-                setattr(row, key, value)
+                setattr(row, key, _column_value(key, value))
+            await _post(session, recording_id, posts)
         return _recording(row)
 
     async def transition(
@@ -108,22 +163,30 @@ class RecordingStore:
         recording_id: int,
         from_states: Iterable[State],
         to_state: State,
+        posts: Sequence[Post] = (),
         **fields: Any,
     ) -> bool:
         """Move one recording to ``to_state`` (setting ``fields`` too) only if it is in one of
-        ``from_states``; True if it moved. One UPDATE, so of two people pressing Stop at once
-        exactly one wins and the other gets False."""
+        ``from_states``, and store ``posts`` only if it moved; True if it moved. One UPDATE, so
+        of two people pressing Stop at once exactly one wins and the other gets False."""
         if "state" in fields:
             raise TypeError("give the new state as to_state, not as a field")
-        values = {key: _checked(key, value) for key, value in fields.items()}
+        values = {key: _column_value(key, _checked(key, value)) for key, value in fields.items()}
         stmt = (
             update(RecordingRow)
             .where(RecordingRow.id == recording_id, RecordingRow.state.in_(list(from_states)))
             .values(state=State(to_state), **values)
         )
-        async with self.engine.begin() as conn:
-            result = await conn.execute(stmt)
-        return result.rowcount == 1
+        return await self._changed(stmt, recording_id, posts)
+
+    async def _changed(self, stmt: Any, recording_id: int, posts: Sequence[Post]) -> bool:
+        """Run one compare-and-set UPDATE; store ``posts`` in its transaction if it won."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(stmt)
+            if result.rowcount != 1:
+                return False
+            await _post(session, recording_id, posts)
+        return True
 
     async def get(self, recording_id: int) -> Recording | None:
         async with self._sessions() as session:
@@ -237,17 +300,17 @@ class RecordingStore:
         )
 
     async def mark_callback_handled(self, callback_id: int, at: datetime,
-                                    recording_id: int | None, outcome: str) -> bool:
-        """Record what was done about an event, once; False if it was already handled."""
+                                    recording_id: int | None, outcome: str,
+                                    posts: Sequence[Post] = ()) -> bool:
+        """Record what was done about an event, and store the ``posts`` it leads to, once;
+        False (and nothing stored) if it was already handled, here or by another process."""
         stmt = (
             update(CallbackRow)
             .where(CallbackRow.id == callback_id, CallbackRow.handled_at.is_(None))
             .values(handled_at=aware_utc(at, "at"), recording_id=recording_id,
                     outcome=outcome[:2000])
         )
-        async with self.engine.begin() as conn:
-            result = await conn.execute(stmt)
-        return result.rowcount == 1
+        return await self._changed(stmt, recording_id or 0, posts)
 
     async def latest_stream_change(self, stream: str, domain: str, app: str,
                                    before: datetime) -> StoredEvent | None:
@@ -305,16 +368,16 @@ class RecordingStore:
             .order_by(RecordingRow.start_time, RecordingRow.id)
         )
 
-    async def claim_live_check(self, recording_id: int, at: datetime) -> bool:
-        """Mark one recording's live check as done; True for the one caller that did it."""
+    async def claim_live_check(self, recording_id: int, at: datetime,
+                               posts: Sequence[Post] = ()) -> bool:
+        """Mark one recording's live check as done (storing ``posts``); True for the one
+        caller that did it."""
         stmt = (
             update(RecordingRow)
             .where(RecordingRow.id == recording_id, RecordingRow.live_checked_at.is_(None))
             .values(live_checked_at=aware_utc(at, "at"))
         )
-        async with self.engine.begin() as conn:
-            result = await conn.execute(stmt)
-        return result.rowcount == 1
+        return await self._changed(stmt, recording_id, posts)
 
     # Root messages whose window phase moved on
 
@@ -356,9 +419,9 @@ class RecordingStore:
         return min(found, default=None)
 
     async def claim_shown_phase(self, recording_id: int, shown: WindowPhase | None,
-                                phase: WindowPhase) -> bool:
-        """Record that the root now shows ``phase``, if it still showed ``shown``: of two
-        processes refreshing one root, exactly one gets True."""
+                                phase: WindowPhase, posts: Sequence[Post] = ()) -> bool:
+        """Record that the root now shows ``phase``, if it still showed ``shown``, storing
+        ``posts``: of two processes refreshing one root, exactly one gets True."""
         stmt = (
             update(RecordingRow)
             .where(RecordingRow.id == recording_id,
@@ -366,9 +429,137 @@ class RecordingStore:
                    else RecordingRow.shown_phase == shown)
             .values(shown_phase=phase)
         )
+        return await self._changed(stmt, recording_id, posts)
+
+    # Requests whose outcome nobody knows yet: leases
+
+    async def due_pending(self, now: datetime, limit: int = 50) -> list[Recording]:
+        """Unconfirmed requests (accepted, unknown) that no process holds now: their owner is
+        gone (its lease expired) or their next check is due; oldest first."""
+        now = aware_utc(now, "now")
+        return await self._recordings(
+            select(RecordingRow)
+            .where(RecordingRow.state.in_(PENDING_STATES),
+                   or_(RecordingRow.lease_until.is_(None), RecordingRow.lease_until <= now))
+            .order_by(RecordingRow.lease_until, RecordingRow.id)
+            .limit(limit)
+        )
+
+    async def claim_pending(self, recording_id: int, owner: str, until: datetime,
+                            now: datetime) -> bool:
+        """Take one unconfirmed request for ``owner`` until ``until`` if nobody holds it; of
+        two processes, exactly one gets True."""
+        now = aware_utc(now, "now")
+        stmt = (
+            update(RecordingRow)
+            .where(RecordingRow.id == recording_id, RecordingRow.state.in_(PENDING_STATES),
+                   or_(RecordingRow.lease_until.is_(None), RecordingRow.lease_until <= now))
+            .values(lease_owner=owner, lease_until=aware_utc(until, "until"))
+        )
+        return await self._changed(stmt, recording_id, ())
+
+    async def renew_leases(self, owner: str, until: datetime) -> int:
+        """Extend the leases ``owner`` holds on unconfirmed requests (its heartbeat)."""
+        stmt = (
+            update(RecordingRow)
+            .where(RecordingRow.lease_owner == owner, RecordingRow.state.in_(PENDING_STATES))
+            .values(lease_until=aware_utc(until, "until"))
+        )
+        async with self.engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return result.rowcount
+
+    # The outbox
+
+    async def deliverable(self, now: datetime, limit: int = 20,
+                          recording_id: int | None = None) -> list[Pending]:
+        """Posts due for delivery that nobody holds, each the oldest undelivered one of its
+        recording (a recording's root, then its replies, in order); of one recording only,
+        when ``recording_id`` is given."""
+        now = aware_utc(now, "now")
+        earlier = aliased(OutboxRow)
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.delivered_at.is_(None), OutboxRow.due_at <= now,
+                   or_(OutboxRow.claim_until.is_(None), OutboxRow.claim_until <= now),
+                   ~exists().where(earlier.recording_id == OutboxRow.recording_id,
+                                   earlier.id < OutboxRow.id, earlier.delivered_at.is_(None)))
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if recording_id is not None:
+            query = query.where(OutboxRow.recording_id == recording_id)
+        return [_pending(row) for row in await self._all(query)]
+
+    async def claim_post(self, post_id: int, owner: str, until: datetime,
+                         now: datetime) -> bool:
+        """Hold one post for delivery; of two processes, exactly one gets True."""
+        now = aware_utc(now, "now")
+        stmt = (
+            update(OutboxRow)
+            .where(OutboxRow.id == post_id, OutboxRow.delivered_at.is_(None),
+                   or_(OutboxRow.claim_until.is_(None), OutboxRow.claim_until <= now))
+            .values(claimed_by=owner, claim_until=aware_utc(until, "until"))
+        )
         async with self.engine.begin() as conn:
             result = await conn.execute(stmt)
         return result.rowcount == 1
+
+    async def post_delivered(self, post_id: int, at: datetime) -> None:
+        stmt = (update(OutboxRow).where(OutboxRow.id == post_id)
+                .values(delivered_at=aware_utc(at, "at"), claim_until=None, reply_to=None,
+                        last_error=None))
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def post_failed(self, post_id: int, retry_at: datetime, error: str) -> None:
+        """The delivery failed: try again at ``retry_at``."""
+        stmt = (update(OutboxRow).where(OutboxRow.id == post_id)
+                .values(due_at=aware_utc(retry_at, "retry_at"), claim_until=None,
+                        attempts=OutboxRow.attempts + 1, last_error=error[:500]))
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def post_given_up(self, post_id: int, at: datetime, error: str) -> None:
+        """A post that can never be delivered (the bot's own fault): kept, with why, and no
+        longer counted as waiting."""
+        stmt = (update(OutboxRow).where(OutboxRow.id == post_id)
+                .values(delivered_at=aware_utc(at, "at"), claim_until=None, reply_to=None,
+                        attempts=OutboxRow.attempts + 1, last_error=f"gave up: {error}"[:500]))
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def undelivered(self) -> int:
+        """How many posts have not reached Slack yet (the outbox's backlog)."""
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(OutboxRow)
+                .where(OutboxRow.delivered_at.is_(None)))
+        return int(count or 0)
+
+    async def posts(self, recording_id: int | None = None) -> list[Pending]:
+        """Every post (of one recording), delivered or not, in order: for tests and admins."""
+        query = select(OutboxRow).order_by(OutboxRow.id)
+        if recording_id is not None:
+            query = query.where(OutboxRow.recording_id == recording_id)
+        return [_pending(row) for row in await self._all(query)]
+
+    # Slack requests already taken in
+
+    async def first_sight(self, key: str, at: datetime) -> bool:
+        """True the first time ``key`` is seen, by any process; False for a retry or replay."""
+        try:
+            async with self._sessions() as session, session.begin():
+                session.add(SeenRequest(key=key[:255], seen_at=aware_utc(at, "at")))
+        except IntegrityError:
+            return False
+        return True
+
+    async def forget_seen(self, before: datetime) -> int:
+        stmt = delete(SeenRequest).where(SeenRequest.seen_at < aware_utc(before, "before"))
+        async with self.engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return result.rowcount
 
     async def _all(self, query: Any) -> list[Any]:
         async with self._sessions() as session:
@@ -384,10 +575,65 @@ class RecordingStore:
 _RECORDING_FIELDS = frozenset(f.name for f in fields(Recording))
 
 
+def _column_value(key: str, value: Any) -> Any:
+    """A field's value as its column keeps it (the presentation as JSON)."""
+    if key == "presentation" and value is not None and not isinstance(value, str):
+        return messages.dump(value)
+    return value
+
+
+def _new_row(recording: NewRecording) -> RecordingRow:
+    return RecordingRow(**{f.name: _column_value(f.name, getattr(recording, f.name))
+                           for f in fields(recording)})
+
+
+def _recent_query(recording: NewRecording, since: datetime, tolerance: timedelta) -> Any:
+    start, end = aware_utc(recording.start_time, "start"), aware_utc(recording.end_time, "end")
+    return (
+        select(RecordingRow)
+        .where(RecordingRow.team_id == recording.team_id,
+               RecordingRow.requester_id == recording.requester_id,
+               RecordingRow.stream_name == recording.stream_name,
+               RecordingRow.domain_name == recording.domain_name,
+               RecordingRow.app_name == recording.app_name,
+               RecordingRow.state.in_([State.ACCEPTED, State.CREATED, State.UNKNOWN]),
+               RecordingRow.created_at >= aware_utc(since, "since"),
+               RecordingRow.start_time.between(start - tolerance, start + tolerance),
+               RecordingRow.end_time.between(end - tolerance, end + tolerance))
+        .order_by(RecordingRow.id)
+    )
+
+
+def _lock_id(key: str) -> int:
+    """A signed 64-bit advisory lock number for ``key``, the same in every process."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+async def _post(session: Any, recording_id: int, posts: Sequence[Post]) -> None:
+    now = utcnow()
+    for p in posts:
+        session.add(OutboxRow(
+            recording_id=p.recording_id or recording_id, kind=str(p.kind),
+            message=None if p.message is None else messages.dump(p.message),
+            reply_to=p.reply_to, created_at=now, due_at=now, attempts=0))
+
+
+def _pending(row: OutboxRow) -> Pending:
+    return Pending(id=row.id, recording_id=row.recording_id, kind=PostKind(row.kind),
+                   message=messages.load(row.message), reply_to=row.reply_to,
+                   attempts=row.attempts, created_at=row.created_at)
+
+
 def _recording(row: RecordingRow) -> Recording:
     values = {name: getattr(row, name) for name in _RECORDING_FIELDS}
     if row.when_text is None:  # stored before the store kept the phrase apart
         values["when_text"] = stored_when_text(row.source, row.raw_text)
+    try:
+        values["presentation"] = messages.load(row.presentation)
+    except messages.UnreadableMessage:
+        values["presentation"] = None
+    values["attempts"] = row.attempts or 0
     return Recording(**values)
 
 

@@ -45,7 +45,8 @@ def slack() -> Iterator[SlackFake]:
 
 def bot_env(live: LiveEmulator, slack: SlackFake, db: Path, **extra: str) -> dict[str, str]:
     return fakes_env(live, slack, db, SIGNING_SECRET, f"{PUSH_DOMAIN},backup.example.com",
-                     **{"ADMIN_USER_IDS": "U0ADMIN", "UNKNOWN_RECHECK_SECONDS": "1", **extra})
+                     **{"ADMIN_USER_IDS": "U0ADMIN", "UNKNOWN_RECHECK_SECONDS": "1",
+                        "LEASE_SECONDS": "3", **extra})
 
 
 @pytest.fixture(scope="session")

@@ -11,21 +11,18 @@ import pytest
 from bot.recording.access import AccessGate, AccessPolicy, AccessRules
 from bot.recording.manage import ManageRecordings
 from bot.recording.model import RecordRequest
+from bot.recording.ports import Worker
 from bot.recording.reconcile import Reconcile
 from bot.recording.schedule import ScheduleRecording
 from bot.recording.templates import TemplateCatalog
-from tests.recording.fakes import (
-    Clock,
-    CountingRechecks,
-    FakeDirectory,
-    FakeLive,
-    FakeNotifier,
-    MemoryStore,
-)
+from tests.recording.fakes import Clock, FakeDirectory, FakeLive, FakeOutbox, MemoryStore
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A Wednesday afternoon in Shanghai.
 NOW = datetime(2026, 11, 25, 14, 0, tzinfo=SHANGHAI)
+
+
+WORKER = Worker("test-process", timedelta(seconds=15))
 
 
 @dataclass
@@ -34,13 +31,10 @@ class World:
     live: FakeLive
     store: MemoryStore
     directory: FakeDirectory
-    rechecks: CountingRechecks
+    outbox: FakeOutbox
     schedule: ScheduleRecording
     manage: ManageRecordings
     reconcile: Reconcile
-
-    def notifier(self) -> FakeNotifier:
-        return FakeNotifier()
 
 
 def build_world(rules: AccessRules | None = None, now: datetime = NOW) -> World:
@@ -51,17 +45,14 @@ def build_world(rules: AccessRules | None = None, now: datetime = NOW) -> World:
                               groups={"S0OPS": frozenset({"U1"})})
     gate = AccessGate(AccessPolicy(rules or AccessRules(admins=frozenset({"UADMIN"})),
                                    directory), store)
-    rechecks = CountingRechecks()
-
-    async def no_wait(seconds: float) -> None:  # the recheck's waits pass on the clock
-        clock.advance(timedelta(seconds=seconds))
-
+    outbox = FakeOutbox()
     return World(
-        clock, live, store, directory, rechecks,
-        ScheduleRecording(live, store, gate, directory, clock, rechecks, TemplateCatalog(live)),
-        ManageRecordings(live, store, gate, clock, frozenset({"UADMIN"}),
+        clock, live, store, directory, outbox,
+        ScheduleRecording(live, store, gate, directory, clock, WORKER, outbox,
+                          TemplateCatalog(live)),
+        ManageRecordings(live, store, gate, clock, outbox, frozenset({"UADMIN"}),
                          ("push.example.com",)),
-        Reconcile(live, store, clock, sleep=no_wait),
+        Reconcile(live, store, clock, WORKER, outbox),
     )
 
 

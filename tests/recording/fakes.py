@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,9 @@ from bot.recording.model import (
     AuditEntry,
     NewEvent,
     NewRecording,
-    Plan,
+    Pending,
+    Post,
+    PostKind,
     Recording,
     State,
     StoredEvent,
@@ -123,16 +125,33 @@ class FakeLive:
 
 
 class MemoryStore:
-    """The ``Store`` port over dicts, with the same compare-and-set rules as the real one."""
+    """The ``Store`` port over dicts, with the same compare-and-set rules as the real one;
+    ``posts`` is the outbox (each with its delivery, None while undelivered)."""
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.rows: dict[int, Recording] = {}
         self.events: dict[int, StoredEvent] = {}
         self.trail: list[AuditEntry] = []
+        self.outbox: list[Pending] = []
+        self.delivered: dict[int, datetime] = {}
+        self.claims: dict[int, tuple[str, datetime]] = {}
+        self.seen: dict[str, datetime] = {}
         self._ids = itertools.count(1)
 
-    async def add(self, recording: NewRecording) -> Recording:
+    def posts(self, recording_id: int | None = None) -> list[Pending]:
+        return [p for p in self.outbox if recording_id in (None, p.recording_id)]
+
+    def messages(self, kind: type) -> list[Any]:
+        """The replies of a kind the outbox holds, in order."""
+        return [p.message for p in self.outbox if isinstance(p.message, kind)]
+
+    def _post(self, recording_id: int, posts: Iterable[Post]) -> None:
+        for p in posts:
+            self.outbox.append(Pending(len(self.outbox) + 1, p.recording_id or recording_id,
+                                       p.kind, p.message, p.reply_to, 0, self.clock()))
+
+    async def add(self, recording: NewRecording, posts: Iterable[Post] = ()) -> Recording:
         now = self.clock()
         values = {f.name: getattr(recording, f.name) for f in fields(recording)}
         row = Recording(id=next(self._ids), created_at=now, updated_at=now,
@@ -140,22 +159,116 @@ class MemoryStore:
                            "start_time": values["start_time"].astimezone(UTC),
                            "end_time": values["end_time"].astimezone(UTC)})
         self.rows[row.id] = row
+        self._post(row.id, posts)
         return row
 
-    async def update(self, recording_id: int, **values: Any) -> Recording:
+    async def recent(self, recording: NewRecording, *, since: datetime,
+                     tolerance: timedelta) -> Recording | None:
+        for row in self.rows.values():
+            if ((row.team_id, row.requester_id, row.stream_name, row.domain_name,
+                 row.app_name) == (recording.team_id, recording.requester_id,
+                                   recording.stream_name, recording.domain_name,
+                                   recording.app_name)
+                    and row.state in (State.ACCEPTED, State.CREATED, State.UNKNOWN)
+                    and row.created_at >= since
+                    and abs(row.start_time - recording.start_time) <= tolerance
+                    and abs(row.end_time - recording.end_time) <= tolerance):
+                return row
+        return None
+
+    async def add_unless_recent(self, recording: NewRecording, *, since: datetime,
+                                tolerance: timedelta,
+                                posts: Iterable[Post] = ()) -> tuple[Recording, bool]:
+        found = await self.recent(recording, since=since, tolerance=tolerance)
+        if found is not None:
+            return found, False
+        return await self.add(recording, posts), True
+
+    async def update(self, recording_id: int, posts: Iterable[Post] = (),
+                     **values: Any) -> Recording:
         if recording_id not in self.rows:
             raise LookupError(recording_id)
         row = replace(self.rows[recording_id], updated_at=self.clock(), **values)
         self.rows[recording_id] = row
+        self._post(recording_id, posts)
         return row
 
     async def transition(self, recording_id: int, from_states: Iterable[State],
-                         to_state: State, **values: Any) -> bool:
+                         to_state: State, posts: Iterable[Post] = (), **values: Any) -> bool:
         row = self.rows.get(recording_id)
         if row is None or row.state not in tuple(from_states):
             return False
-        await self.update(recording_id, state=to_state, **values)
+        await self.update(recording_id, posts, state=to_state, **values)
         return True
+
+    async def due_pending(self, now: datetime, limit: int = 50) -> list[Recording]:
+        return [r for r in self.rows.values()
+                if r.state in (State.ACCEPTED, State.UNKNOWN)
+                and (r.lease_until is None or r.lease_until <= now)][:limit]
+
+    async def claim_pending(self, recording_id: int, owner: str, until: datetime,
+                            now: datetime) -> bool:
+        row = self.rows.get(recording_id)
+        if row is None or row.state not in (State.ACCEPTED, State.UNKNOWN) or (
+                row.lease_until is not None and row.lease_until > now):
+            return False
+        self.rows[recording_id] = replace(row, lease_owner=owner, lease_until=until)
+        return True
+
+    async def renew_leases(self, owner: str, until: datetime) -> int:
+        mine = [r for r in self.rows.values() if r.lease_owner == owner
+                and r.state in (State.ACCEPTED, State.UNKNOWN)]
+        for r in mine:
+            self.rows[r.id] = replace(r, lease_until=until)
+        return len(mine)
+
+    async def deliverable(self, now: datetime, limit: int = 20,
+                          recording_id: int | None = None) -> list[Pending]:
+        due, blocked = [], set()
+        for p in self.outbox:
+            if p.id in self.delivered:
+                continue
+            if p.recording_id not in blocked and recording_id in (None, p.recording_id):
+                claim = self.claims.get(p.id)
+                if claim is None or claim[1] <= now:
+                    due.append(p)
+            blocked.add(p.recording_id)
+        return due[:limit]
+
+    async def claim_post(self, post_id: int, owner: str, until: datetime,
+                         now: datetime) -> bool:
+        claim = self.claims.get(post_id)
+        if post_id in self.delivered or (claim is not None and claim[1] > now):
+            return False
+        self.claims[post_id] = (owner, until)
+        return True
+
+    async def post_delivered(self, post_id: int, at: datetime) -> None:
+        self.delivered[post_id] = at
+        self.claims.pop(post_id, None)
+
+    async def post_failed(self, post_id: int, retry_at: datetime, error: str) -> None:
+        self.claims[post_id] = ("retry", retry_at)
+        self.outbox = [replace(p, attempts=p.attempts + 1) if p.id == post_id else p
+                       for p in self.outbox]
+
+    async def post_given_up(self, post_id: int, at: datetime, error: str) -> None:
+        self.delivered[post_id] = at
+
+    async def undelivered(self) -> int:
+        return sum(1 for p in self.outbox if p.id not in self.delivered)
+
+    async def first_sight(self, key: str, at: datetime) -> bool:
+        if key in self.seen:
+            return False
+        self.seen[key] = at
+        return True
+
+    async def forget_seen(self, before: datetime) -> int:
+        old = [k for k, t in self.seen.items() if t < before]
+        for k in old:
+            del self.seen[k]
+        return len(old)
 
     async def get(self, recording_id: int) -> Recording | None:
         return self.rows.get(recording_id)
@@ -195,12 +308,14 @@ class MemoryStore:
                 if e.handled_at is None and e.received_at < received_before]
 
     async def mark_callback_handled(self, callback_id: int, at: datetime,
-                                    recording_id: int | None, outcome: str) -> bool:
+                                    recording_id: int | None, outcome: str,
+                                    posts: Iterable[Post] = ()) -> bool:
         event = self.events.get(callback_id)
         if event is None or event.handled_at is not None:
             return False
         self.events[callback_id] = replace(event, handled_at=at, recording_id=recording_id,
                                            outcome=outcome)
+        self._post(recording_id or 0, posts)
         return True
 
     async def latest_stream_change(self, stream: str, domain: str, app: str,
@@ -224,11 +339,13 @@ class MemoryStore:
                 if r.state is State.CREATED and r.live_checked_at is None
                 and r.start_time <= now - grace and r.end_time > now]
 
-    async def claim_live_check(self, recording_id: int, at: datetime) -> bool:
+    async def claim_live_check(self, recording_id: int, at: datetime,
+                               posts: Iterable[Post] = ()) -> bool:
         row = self.rows.get(recording_id)
         if row is None or row.live_checked_at is not None:
             return False
         self.rows[recording_id] = replace(row, live_checked_at=at)
+        self._post(recording_id, posts)
         return True
 
     async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]:
@@ -244,11 +361,12 @@ class MemoryStore:
         return min(times, default=None)
 
     async def claim_shown_phase(self, recording_id: int, shown: WindowPhase | None,
-                                phase: WindowPhase) -> bool:
+                                phase: WindowPhase, posts: Iterable[Post] = ()) -> bool:
         row = self.rows.get(recording_id)
         if row is None or row.shown_phase != shown:
             return False
         self.rows[recording_id] = replace(row, shown_phase=phase)
+        self._post(recording_id, posts)
         return True
 
 
@@ -275,37 +393,29 @@ class FakeDirectory:
         return self.groups.get(group_id)
 
 
-@dataclass
-class Shown:
-    """What a notifier was asked to show, in order."""
+class FakeOutbox:
+    """The ``Outbox`` port: counts what it is asked (the posts are in the store's outbox)."""
 
-    announced: list[Plan] = field(default_factory=list)
-    replies: list[tuple[int, Any]] = field(default_factory=list)
-    refreshed: list[Recording] = field(default_factory=list)
-
-
-class FakeNotifier:
-    def __init__(self, root: str | None = "1700000000.000100") -> None:
-        self.root = root
-        self.shown = Shown()
-
-    async def announce(self, plan: Plan) -> str | None:
-        self.shown.announced.append(plan)
-        return self.root
-
-    async def reply(self, recording: Recording, message: Any) -> None:
-        self.shown.replies.append((recording.id, message))
-
-    async def refresh(self, recording: Recording) -> None:
-        self.shown.refreshed.append(recording)
-
-    def messages(self, kind: type) -> list[Any]:
-        return [m for _, m in self.shown.replies if isinstance(m, kind)]
-
-
-class CountingRechecks:
     def __init__(self) -> None:
-        self.asked: list[int] = []
+        self.woken = 0
+        self.now: list[int] = []
 
-    def later(self, recording_id: int) -> None:
-        self.asked.append(recording_id)
+    def wake(self) -> None:
+        self.woken += 1
+
+    async def deliver_now(self, recording_id: int) -> None:
+        self.now.append(recording_id)
+
+
+class FakeSender:
+    """The outbox's ``Sender`` port: keeps what it sent; ``fail`` makes the next sends raise."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, PostKind, Any]] = []
+        self.fail: list[Exception] = []
+
+    async def send(self, recording: Recording, post: Pending) -> str | None:
+        if self.fail:
+            raise self.fail.pop(0)
+        self.sent.append((recording.id, post.kind, post.message))
+        return f"root-{recording.id}" if post.kind is PostKind.ANNOUNCE else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.recording.manage import (
@@ -13,33 +14,35 @@ from bot.recording.manage import (
     Rejected,
     StateProblem,
 )
-from bot.recording.model import Listing, Managed, State, TaskStatus, Verb
+from bot.recording.model import Listing, Managed, PostKind, State, TaskStatus, Verb
 from bot.recording.ports import RecordTaskInfo, TencentRejected
 from bot.recording.schedule import Scheduled
 from tests.recording.conftest import World, request
 
 
 async def scheduled(world: World, when: str = "today 3pm to 5pm", user: str = "U1"):
-    result = await world.schedule.run(request(when, user=user), world.notifier())
+    result = await world.schedule.run(request(when, user=user))
     assert isinstance(result, Scheduled) and result.outcome.state is State.CREATED
     return result.recording
 
 
 async def act(world: World, verb: Verb, user: str = "U1", **target):
-    notifier = world.notifier()
-    result = await world.manage.act(verb, notifier, user_id=user, team_id="T1",
-                                    channel_id="C1", **target)
-    return result, notifier
+    """The result, and the messages it stored for threads."""
+    before = len(world.store.outbox)
+    result = await world.manage.act(verb, user_id=user, team_id="T1", channel_id="C1",
+                                    **target)
+    return result, [p.message for p in world.store.outbox[before:]]
 
 
 async def test_stop_in_the_window_stops_it_and_tells_the_thread(world: World) -> None:
     rec = await scheduled(world)
     world.clock.advance(timedelta(hours=1, minutes=30))  # 15:30, in the window
-    result, notifier = await act(world, Verb.STOP, recording_id=rec.id)
+    result, told = await act(world, Verb.STOP, recording_id=rec.id)
     assert isinstance(result, Done) and result.recording is not None
     assert result.recording.state is State.STOPPED
     assert world.live.tasks[rec.task_id].stopped
-    [managed] = notifier.messages(Managed)
+    [managed] = told
+    assert isinstance(managed, Managed)
     assert (managed.verb, managed.user_id, managed.task_id) == (Verb.STOP, "U1", rec.task_id)
 
 
@@ -83,9 +86,9 @@ async def test_an_unknown_recording_and_a_refusal_from_tencent(world: World) -> 
     assert isinstance(by_admin, NotFound) and world.live.count("stop") == 1
     rec = await scheduled(world)
     world.live.fail["delete"] = TencentRejected("InternalError", "try later", "req-9")
-    refused, notifier = await act(world, Verb.CANCEL, recording_id=rec.id)
+    refused, told = await act(world, Verb.CANCEL, recording_id=rec.id)
     assert isinstance(refused, Rejected) and refused.request_id == "req-9"
-    assert world.store.rows[rec.id].state is State.CREATED and notifier.shown.replies == []
+    assert world.store.rows[rec.id].state is State.CREATED and told == []
 
 
 async def test_the_list_merges_the_bots_rows_with_tencents_tasks(world: World) -> None:
@@ -109,13 +112,15 @@ async def test_roots_follow_their_window_once_each(world: World) -> None:
     from bot.recording.phases import RootPhases
 
     rec = await scheduled(world)  # 15:00 to 17:00; it is 14:00
+    world.store.rows[rec.id] = replace(world.store.rows[rec.id], root_ts="1.1")
     assert world.store.rows[rec.id].shown_phase is WindowPhase.BEFORE
-    phases, notifier = RootPhases(world.store, world.clock), world.notifier()
-    assert await phases.refresh_due(notifier) == 0
+    phases = RootPhases(world.store, world.clock, world.outbox)
+    assert await phases.refresh_due() == 0
     world.clock.advance(timedelta(hours=1))
-    assert await phases.refresh_due(notifier) == 1
-    assert await phases.refresh_due(notifier) == 0
+    assert await phases.refresh_due() == 1
+    assert await phases.refresh_due() == 0
+    assert world.store.rows[rec.id].shown_phase is WindowPhase.DURING
     world.clock.advance(timedelta(hours=2))
-    assert await phases.refresh_due(notifier) == 1
-    assert [r.shown_phase for r in notifier.shown.refreshed] == [WindowPhase.DURING,
-                                                                 WindowPhase.AFTER]
+    assert await phases.refresh_due() == 1
+    assert [p.kind for p in world.store.posts(rec.id)][-2:] == [PostKind.REFRESH,
+                                                                PostKind.REFRESH]

@@ -55,8 +55,16 @@ async def scheduled(store: RecordingStore, **fields: Any):
     return await store.add(recording(**values))
 
 
+class Outbox:
+    def wake(self) -> None:
+        pass
+
+    async def deliver_now(self, recording_id: int) -> None:
+        pass
+
+
 def notices_at(store: RecordingStore, clock: Clock, grace: timedelta) -> CallbackNotices:
-    return CallbackNotices(store, clock, grace, parse_event)
+    return CallbackNotices(store, clock, grace, parse_event, Outbox())
 
 
 async def receive(notices: CallbackNotices, payload: dict[str, Any]) -> int | None:
@@ -77,22 +85,22 @@ async def test_a_file_goes_to_its_task_and_is_handled_once(store: RecordingStore
     notices = notices_at(store, Clock(T0 + timedelta(hours=2)), GRACE)
     cid = await receive(notices, file("TASK-1"))
     assert cid is not None
-    decision = await notices.decide(cid)
+    decision = await notices.handle(cid)
     [delivery] = decision.deliveries
     assert delivery.recording.id == rec.id and isinstance(delivery.notice, FileReady)
-    await notices.done(cid, decision)
     row = await store.get_callback(cid)
     assert row is not None and row.recording_id == rec.id and row.handled_at is not None
-    assert (await notices.decide(cid)).already_handled
+    assert (await notices.handle(cid)).already_handled
+    [post] = await store.posts(rec.id)  # the message was stored with the handling, once
+    assert isinstance(post.message, FileReady) and post.message == delivery.notice
 
 
 async def test_a_file_for_an_unknown_task_is_kept_with_the_reason(store: RecordingStore) -> None:
     notices = notices_at(store, Clock(T0), GRACE)
     cid = await receive(notices, file("NOT-OURS"))
     assert cid is not None
-    decision = await notices.decide(cid)
+    decision = await notices.handle(cid)
     assert decision.deliveries == [] and "NOT-OURS" in decision.outcome
-    await notices.done(cid, decision)
     [row] = await store.callbacks()
     assert row.recording_id is None and row.handled_at is not None
     assert await store.unhandled_callbacks(received_before=T0 + timedelta(days=1)) == []
@@ -155,6 +163,8 @@ async def test_the_live_check_waits_for_the_grace_and_tells_once(store: Recordin
     assert await notices.live_checks() == []
     stored = await store.get(rec.id)
     assert stored is not None and stored.live_checked_at == T0 + GRACE
+    [post] = await store.posts(rec.id)
+    assert post.message == NotLiveYet(T0)
 
 
 async def test_the_live_check_and_what_came_before(store: RecordingStore) -> None:

@@ -60,6 +60,8 @@ async def test_migrate_builds_the_schema_on_an_empty_database(db: Database) -> N
             "ix_callback_events_stream_name_event_type_event_time",
             "ix_callback_events_task_id",
         },
+        "outbox": {"ix_outbox_delivered_at_due_at", "ix_outbox_recording_id_id"},
+        "seen_requests": {"ix_seen_requests_seen_at"},
     }
 
 
@@ -90,6 +92,10 @@ async def test_a_database_from_before_migrations_is_adopted(db: Database) -> Non
     row = await store.add(recording())
     async with store.engine.begin() as conn:  # back to what create_all used to leave
         await conn.execute(text("DROP TABLE callback_events"))
+        await conn.execute(text("DROP TABLE outbox"))
+        await conn.execute(text("DROP TABLE seen_requests"))
+        for column in ("presentation", "lease_owner", "lease_until", "attempts"):
+            await conn.execute(text(f"ALTER TABLE recordings DROP COLUMN {column}"))
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN live_checked_at"))
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN when_text"))
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN shown_phase"))

@@ -20,6 +20,11 @@ from bot.sandbox.slack.state import DEFAULT_APP_ID, DEFAULT_TEAM_ID
 DEFAULT_USER_ID = "U0TESTUSER"
 DEFAULT_CHANNEL_ID = "C0TESTCHAN"
 DEFAULT_TRIGGER_ID = "1337.42.fake-trigger"
+
+
+def fresh_trigger() -> str:
+    """A trigger id of its own, as Slack gives every command, press and submission."""
+    return f"{time.monotonic_ns()}.42.fake-trigger"
 DEFAULT_RESPONSE_URL = "https://hooks.slack.com/commands/T0FAKE001/1/fake"
 
 #: Shape of ``view.state.values``: block_id -> action_id -> element state.
@@ -47,7 +52,7 @@ def slash_command_payload(
     channel_id: str = DEFAULT_CHANNEL_ID,
     team_id: str = DEFAULT_TEAM_ID,
     response_url: str = DEFAULT_RESPONSE_URL,
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    trigger_id: str | None = None,
     command: str = "/record",
     user_name: str = "tester",
     channel_name: str = "test-channel",
@@ -66,7 +71,7 @@ def slash_command_payload(
         "api_app_id": DEFAULT_APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or fresh_trigger(),
     }
 
 
@@ -77,7 +82,7 @@ def slash_command_body(
     channel_id: str = DEFAULT_CHANNEL_ID,
     team_id: str = DEFAULT_TEAM_ID,
     response_url: str = DEFAULT_RESPONSE_URL,
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    trigger_id: str | None = None,
     command: str = "/record",
 ) -> str:
     """A slash command as the form-encoded body Slack POSTs to the app."""
@@ -111,7 +116,7 @@ def view_submission_payload(
     user_id: str = DEFAULT_USER_ID,
     team_id: str = DEFAULT_TEAM_ID,
     view: Mapping[str, Any] | None = None,
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """A ``view_submission`` interaction for a modal whose inputs hold ``values``.
 
@@ -142,7 +147,7 @@ def view_submission_payload(
         "user": {"id": user_id, "username": "tester", "name": "tester", "team_id": team_id},
         "api_app_id": DEFAULT_APP_ID,
         "token": "legacy-verification-token",
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or fresh_trigger(),
         "view": submitted,
         "response_urls": [],
         "is_enterprise_install": False,
@@ -160,7 +165,7 @@ def block_action_payload(
     message_ts: str = "",
     response_url: str = DEFAULT_RESPONSE_URL,
     block_id: str = "manage",
-    trigger_id: str = DEFAULT_TRIGGER_ID,
+    trigger_id: str | None = None,
 ) -> dict[str, Any]:
     """A ``block_actions`` interaction: someone clicked a button (after any confirm dialog)."""
     return {
@@ -171,7 +176,7 @@ def block_action_payload(
         "token": "legacy-verification-token",
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel_id,
                       "is_ephemeral": False},
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or fresh_trigger(),
         "channel": {"id": channel_id, "name": "test-channel"},
         "message": {"type": "message", "ts": message_ts, "text": ""},
         "response_url": response_url,

@@ -76,13 +76,22 @@ class RootView:
 
     @classmethod
     def from_row(cls, row: Recording, status_note: str | None = None) -> RootView:
+        """As the root was first shown (the presentation stored with the request), with the
+        recording's state now."""
         start, end = row.local_start, row.local_end
+        shown = row.presentation
         return cls(
             stream=row.stream_name, domain=row.domain_name, app=row.app_name, start=start,
             end=end, zone=row.timezone, requester_id=row.requester_id, when_text=row.when_text,
-            understood=describe_span(start, end, row.timezone), stream_type=row.stream_type,
-            template_id=row.template_id, state=row.state, task_id=row.task_id,
-            recording_id=row.id, status_note=status_note,
+            understood=(shown.understood if shown and shown.understood
+                        else describe_span(start, end, row.timezone)),
+            stream_type=row.stream_type, template_id=row.template_id,
+            template_name=shown.template_name if shown else None,
+            zone_note=_zone_note(shown.zone_fallback, shown.profile_zone, row.timezone)
+            if shown else None,
+            state=row.state, task_id=row.task_id, recording_id=row.id,
+            status_note=status_note, running_for=shown.running_for if shown else None,
+            notes=shown.notes if shown else (),
         )
 
 
@@ -97,10 +106,16 @@ _FALLBACK_WHY = {
 def zone_note(plan: Plan) -> str | None:
     """Why the default zone was used, when it was."""
     fallback = plan.zone_fallback
-    if fallback is None or fallback.fallback is None:
+    if fallback is None:
         return None
-    why = _FALLBACK_WHY[fallback.fallback].format(profile=fallback.profile_zone or "")
-    return f"{why}, so the default zone {fallback.name} was used"
+    return _zone_note(fallback.fallback, fallback.profile_zone, fallback.name)
+
+
+def _zone_note(fallback: ZoneFallback | None, profile: str | None, zone: str) -> str | None:
+    if fallback is None:
+        return None
+    why = _FALLBACK_WHY[fallback].format(profile=profile or "")
+    return f"{why}, so the default zone {zone} was used"
 
 
 def _day_of(day: date) -> str:

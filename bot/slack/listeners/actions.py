@@ -3,6 +3,8 @@ through `/record list`, and "Schedule anyway" when tasks overlap."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -73,5 +75,6 @@ async def schedule_anyway(ack: AsyncAck, body: dict, action: dict, client: Async
         return
     await respond(response_type="ephemeral", replace_original=True,
                   text=":hourglass_flowing_sand: Scheduling it…")
-    services.spawn(schedule_and_answer(services, client, plan.request, respond, plan,
-                                       confirmed), "schedule")
+    request = replace(plan.request, reply_to=body.get("response_url") or None)
+    services.spawn(schedule_and_answer(services, client, request, respond,
+                                       replace(plan, request=request), confirmed), "schedule")

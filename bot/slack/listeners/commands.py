@@ -73,6 +73,7 @@ async def record(ack: AsyncAck, body: dict, client: AsyncWebClient, respond: Asy
         stream_type=StreamType.MIXED if command.mixed else StreamType.LIVE_PUSH,
         raw_text=body.get("text", ""),
         source=Source.COMMAND,
+        reply_to=body.get("response_url") or None,
     )
     services.spawn(schedule_and_answer(services, client, request, respond), "schedule")
 
