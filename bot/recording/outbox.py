@@ -20,9 +20,11 @@ from bot.recording.ports import Clock, Store, Worker
 
 log = logging.getLogger(__name__)
 
-#: How long a process holds a post it is delivering, and the longest wait between attempts.
-CLAIM = timedelta(seconds=30)
-MAX_BACKOFF = timedelta(minutes=5)
+#: How long a process holds a post it is delivering, and the longest wait between attempts
+#: (1 s, 2 s, 4 s … a minute: once Slack is back, what waited goes out within a minute).
+CLAIM = timedelta(seconds=20)
+FIRST_BACKOFF = timedelta(seconds=1)
+MAX_BACKOFF = timedelta(minutes=1)
 #: How often the outbox is looked at when nothing woke it.
 POLL_SECONDS = 1.0
 
@@ -48,6 +50,8 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._busy = 0
         self._tasks: set[asyncio.Task[None]] = set()
+        # Recordings whose post this process is delivering now, to wait for rather than skip.
+        self._sending: dict[int, asyncio.Event] = {}
 
     # ---- the Outbox port ------------------------------------------------------------------
 
@@ -92,19 +96,29 @@ class OutboxRelay:
         now = self.clock()
         delivered = 0
         for post in await self.store.deliverable(now, recording_id=recording_id):
+            if post.recording_id in self._sending:
+                continue  # this process is on that recording already
             if not await self.store.claim_post(post.id, self.worker.owner, now + CLAIM, now):
                 continue  # another process has it
             self._busy += 1
+            done = self._sending[post.recording_id] = asyncio.Event()
             try:
                 delivered += await self._deliver(post)
             finally:
                 self._busy -= 1
+                del self._sending[post.recording_id]
+                done.set()
         return delivered
 
     async def _deliver_recording(self, recording_id: int) -> None:
         try:
-            while await self.deliver_due(recording_id):
-                pass
+            while True:
+                sending = self._sending.get(recording_id)
+                if sending is not None:  # the loop has it: wait for that, then look again
+                    await sending.wait()
+                    continue
+                if not await self.deliver_due(recording_id):
+                    return
         except Exception:
             log.exception("delivering the posts of recording %d failed", recording_id)
 
@@ -113,7 +127,7 @@ class OutboxRelay:
         try:
             ref = None if rec is None else await self.sender.send(rec, post)
         except TryLater as e:
-            wait = min(MAX_BACKOFF, timedelta(seconds=2) * 2 ** post.attempts)
+            wait = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** min(post.attempts, 16))
             log.warning("post %d (recording %d) not delivered (%s); trying again in %.0f s",
                         post.id, post.recording_id, e, wait.total_seconds())
             await self.store.post_failed(post.id, self.clock() + wait, str(e))

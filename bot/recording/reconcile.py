@@ -68,7 +68,7 @@ class Reconcile:
                 app_name=row.app_name,
             )
         except LiveApiError as e:
-            wait = min(MAX_BACKOFF, self.retry_after * 2 ** row.attempts)
+            wait = min(MAX_BACKOFF, self.retry_after * 2 ** min(row.attempts, 16))
             log.warning("cannot reconcile recording %s yet (%s); trying again in %.0f s",
                         row.id, e.code, wait.total_seconds())
             await self.store.update(row.id, lease_owner=None, lease_until=self.clock() + wait,

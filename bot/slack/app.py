@@ -61,16 +61,15 @@ def build_app(client: AsyncWebClient, signing_secret: str, socket_mode: bool,
     )
 
     @app.middleware
-    async def once(body: dict, next: Callable[[], Awaitable[BoltResponse]],
-                   resp: BoltResponse) -> BoltResponse | None:
+    async def once(body: dict, next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
         """A request taken in already (a retry, a replay, the same delivery on two
         processes) is acknowledged and not acted on again."""
         key = request_key(body)
         if key is not None and not await services.intake.first_sight(key):
             log.info("request %s seen already; acknowledged, not acted on again", key)
-            resp.status, resp.body = 200, ""
-            return resp
-        return await next()
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
 
     @app.error
     async def on_error(error: Exception, body: dict) -> None:

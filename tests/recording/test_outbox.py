@@ -50,7 +50,7 @@ async def test_an_outage_delays_a_post_without_losing_it() -> None:
         [(_, (_, retry_at))] = store.claims.items()
         waits.append(retry_at - clock())
         clock.advance(retry_at - clock())
-    assert waits == [timedelta(seconds=2), timedelta(seconds=4), timedelta(seconds=8)]
+    assert waits == [timedelta(seconds=1), timedelta(seconds=2), timedelta(seconds=4)]
     assert await relay.deliver_due() == 1 and await relay.deliver_due() == 1
     assert [kind for _, kind, _ in sender.sent] == [PostKind.ANNOUNCE, PostKind.REPLY]
 
