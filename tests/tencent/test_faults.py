@@ -121,6 +121,16 @@ def test_delay_that_holds_the_action_back(live: LiveEmulator) -> None:
     assert live.tasks == []
 
 
+def test_a_reply_held_across_a_reset_is_not_logged_for_the_next_test(live: LiveEmulator) -> None:
+    live.inject(Fault.slow(0.6, action="CreateRecordTask"))
+    assert create_error(live, timeout=0.2).get_code() == "ClientNetworkError"
+    live.reset()  # what each test's fixture does while that reply is still held
+    time.sleep(0.8)  # the held reply is now sent (to nobody)
+    assert live.requests == []
+    assert sync_client(live).CreateRecordTask(create_request()).TaskId
+    assert [r.action for r in live.requests] == ["CreateRecordTask"]
+
+
 def test_short_delay_answers_normally(live: LiveEmulator) -> None:
     live.inject(Fault.slow(0.2))  # every action
     started = time.monotonic()

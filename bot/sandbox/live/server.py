@@ -79,6 +79,7 @@ class _Call:
     received_at: float
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     verified: bool = False
+    epoch: int = 0  # which request log it belongs to: one cleared meanwhile drops it
 
     @property
     def action(self) -> str:
@@ -129,6 +130,7 @@ class LiveEmulator:
         self._answered = 0  # requests logged since the last clear, including any dropped
         self._log_changed = threading.Condition()
         self._delayed = 0
+        self._epoch = 0  # bumped by clear_requests: a reply still held then is not logged
         self._requested_port = port
         self._server: BackgroundServer | None = None
 
@@ -238,6 +240,7 @@ class LiveEmulator:
         with self._log_changed:
             self._log.clear()
             self._answered = 0
+            self._epoch += 1
 
     def reset(self) -> None:
         """Forget tasks, callback templates and rules, faults and the request log (record
@@ -315,7 +318,7 @@ class LiveEmulator:
         query = request.rel_url.raw_query_string
         params, problem = _raw_params(request.method, body, query)
         return _Call(request, request.method, request.headers, query, body, params, problem,
-                     received_at=self.clock())
+                     received_at=self.clock(), epoch=self._epoch)
 
     def _admit(self, call: _Call) -> tuple[ActionSpec, Params]:
         """Everything that happens before an action runs: protocol, signature, version, action,
@@ -434,6 +437,8 @@ class LiveEmulator:
             fault=fault,
         )
         with self._log_changed:
+            if call.epoch != self._epoch:
+                return  # received before the log was cleared: it belongs to an earlier test
             self._log.append(entry)
             self._answered += 1
             self._log_changed.notify_all()
