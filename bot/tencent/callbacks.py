@@ -46,6 +46,12 @@ _LIMITS: Final = {"stream": 256, "domain": 256, "app": 128, "task_id": 128, "tex
 # Unix times the bot can represent: after 1970 and before 2242.
 _MAX_TIME = 2**33
 
+#: How far ahead of now a ``t`` may be. Tencent sets ``t`` to the send time plus the
+#: notification's validity, 10 minutes by default; a day is far beyond that (and any clock
+#: skew), so no genuine callback is refused, while a ``t``/``sign`` pair with a ``t`` years
+#: ahead (which signs any body, as the sign does not cover it) is worth at most a day.
+MAX_T_AHEAD: Final = 24 * 3600
+
 class CallbackRejected(Exception):
     """The request cannot be accepted: ``status`` is 400 (unreadable) or 401 (not from Tencent,
     or expired). ``reason`` is safe to log: it never contains the key or the sign."""
@@ -67,9 +73,10 @@ def expected_sign(key: str, t: int | str) -> str:
 
 
 def verify_sign(key: str, payload: Mapping[str, Any], now: float) -> int:
-    """Check ``sign`` in constant time and that ``t`` has not passed; returns ``t``.
+    """Check ``sign`` in constant time, that ``t`` has not passed and that it is at most
+    ``MAX_T_AHEAD`` seconds ahead of ``now``; returns ``t``.
 
-    Raises ``CallbackRejected(401, …)`` otherwise. The sign is compared before the expiry so
+    Raises ``CallbackRejected(401, …)`` otherwise. The sign is compared before the times so
     that an expired but genuine request and a forged one take the same time to refuse.
     """
     raw_t, sign = payload.get("t"), payload.get("sign")
@@ -84,6 +91,8 @@ def verify_sign(key: str, payload: Mapping[str, Any], now: float) -> int:
     t = int(text_t)
     if t < now:
         raise CallbackRejected(401, f"expired: t was {int(now) - t} s ago")
+    if t > now + MAX_T_AHEAD:
+        raise CallbackRejected(401, f"t is {t - int(now)} s ahead, more than {MAX_T_AHEAD} s")
     return t
 
 
