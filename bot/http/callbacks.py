@@ -8,7 +8,8 @@ Answers:
 
 * 200 ``{"code":0}``: kept (or a redelivery of an event already kept: nothing new is posted);
 * 400: the body is not a JSON object, or a field the event type needs is missing or wrong;
-* 401: no or wrong ``sign``, or ``t`` has passed (the reason is logged; key and sign never);
+* 401: no or wrong ``sign``, ``t`` has passed or is more than a day ahead (the reason is
+  logged; key and sign never);
 * 500: the store failed, so Tencent should try again;
 * 503: ``TENCENT_CALLBACK_KEY`` is not set ("callbacks not configured"), or the bot is starting.
 
@@ -31,6 +32,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.http.body import BodyTooLarge, read_limited
 from bot.runtime import Runtime
 from bot.tencent.callbacks import (
     CALLBACK_PATH,
@@ -56,13 +58,10 @@ def _answer(status: int, message: str | None = None) -> JSONResponse:
 
 
 async def _read_limited(request: Request) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise CallbackRejected(400, f"body over {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return await read_limited(request, MAX_BODY_BYTES)
+    except BodyTooLarge as e:
+        raise CallbackRejected(400, str(e)) from None
 
 
 def callback_route(rt: Runtime, on_new: OnNew, clock: Callable[[], float] = time.time) -> Route:
