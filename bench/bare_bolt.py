@@ -2,8 +2,9 @@
 
     SLACK_SIGNING_SECRET=… SLACK_BOT_TOKEN=… PORT=3000 python bench/bare_bolt.py
 
-Served the way the bot serves HTTP mode (Starlette + AsyncSlackRequestHandler + uvicorn, same
-uvicorn settings), with ``GET /healthz``, so that "our time ÷ its time" measured in one run
+Served as Bolt's Starlette adapter serves an app (Starlette + AsyncSlackRequestHandler +
+uvicorn, the bot's uvicorn settings), with ``GET /healthz`` and ``GET /readyz`` (the harness
+waits on the latter, as for the bot), so that "our time ÷ its time" measured in one run
 cancels out the machine. It handles ``/record`` and the scheduling form's submission
 (callback_id ``record_form``) and nothing else. It deliberately imports nothing from ``bot``.
 """
@@ -47,6 +48,7 @@ def create_web_app() -> Starlette:
     return Starlette(routes=[
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", healthz, methods=["GET"]),  # no database: ready once it answers
     ])
 
 

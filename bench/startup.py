@@ -6,8 +6,9 @@ Starts the real bot (``python -m bot``, HTTP mode, against the Live API emulator
 fake in this process) and ``bench/bare_bolt.py`` alternately, ``--runs`` times each, after one
 unmeasured start of each (so that both find the OS's file cache equally warm). For each start:
 
-  * ready: process start → the first ``GET /healthz`` answered 200 (the bot reports ready once
-    its database is migrated and its time parser warmed up; uvicorn listens only after that);
+  * ready: process start → the first ``GET /readyz`` answered 200 (the bot reports ready once
+    its database is migrated and its time parser warmed up, and its database answers; uvicorn
+    listens only after the first two);
   * RSS: VmRSS from /proc/<pid>/status after ``--idle`` seconds of idling once ready, and
     VmHWM, the peak so far.
 
@@ -40,7 +41,7 @@ from bot.sandbox import SlackFake
 from bot.sandbox.live import LiveEmulator
 from tests.support.botproc import BotProcess
 
-POLL = 0.01  # seconds between /healthz polls
+POLL = 0.01  # seconds between /readyz polls
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Start:
 
 
 def health(url: str) -> int | None:
-    """The status of GET /healthz, or None when nothing answers yet."""
+    """The status of GET /readyz, or None when nothing answers yet."""
     try:
         with urllib.request.urlopen(url, timeout=1) as resp:
             return resp.status
@@ -62,7 +63,7 @@ def health(url: str) -> int | None:
 
 
 def start_once(proc: BotProcess, idle: float, timeout: float) -> Start:
-    url = proc.url + "/healthz"
+    url = proc.url + "/readyz"
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     urllib.request.install_opener(opener)  # loopback only, whatever the environment says
     started = time.perf_counter()
@@ -129,7 +130,7 @@ def main() -> None:
           f"after {args.idle:g} s idle")
     print(f"{'':<34}{'recordbot':>11}{'bare Bolt':>11}{'ratio':>8}")
     rows = [
-        ("process start → /healthz 200", "ready", 1000, "ms"),
+        ("process start → /readyz 200", "ready", 1000, "ms"),
         ("RSS at idle (VmRSS)", "rss_kib", 1 / 1024, "MiB"),
         ("peak RSS so far (VmHWM)", "hwm_kib", 1 / 1024, "MiB"),
     ]

@@ -1,11 +1,12 @@
 """The bot's ASGI app in this process (no uvicorn): what /slack/events refuses before Bolt, what
-it hands Bolt in the request context, the size cap.
+it hands Bolt in the request context, the size cap, /healthz and /readyz.
 
 Bolt runs for real against the Slack fake (it calls auth.test); Tencent is never called.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -23,6 +24,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 import bot.http.app as http_app
 from bot.config import load_settings
 from bot.http.app import create_web_app
+from bot.http.health import Health
 from bot.http.slack_requests import (
     MAX_BODY_BYTES,
     Refused,
@@ -372,3 +374,70 @@ def test_a_socket_mode_request_carries_the_envelope_and_retry_in_its_context():
     assert (retried.context["slack_retry_num"], retried.context["slack_retry_reason"]) == (
         3, "timeout")
     assert first.context["user_id"] == BUTTON["user"]["id"]
+
+
+# ---- /healthz and /readyz --------------------------------------------------------------------
+
+
+async def test_healthz_is_alive_and_readyz_waits_for_the_start(rt):
+    rt.ready = False
+    async with client(rt) as http:
+        alive = await http.get("/healthz")
+        not_ready = await http.get("/readyz")
+        rt.ready = True
+        alive_ready = await http.get("/healthz")
+        ready = await http.get("/readyz")
+    assert (alive.status_code, alive.json()) == (200, {"ready": False})
+    assert not_ready.status_code == 503 and not_ready.json()["ready"] is False
+    assert "starting" in not_ready.json()["reason"]
+    assert (alive_ready.status_code, alive_ready.json()) == (200, {"ready": True})
+    assert (ready.status_code, ready.json()) == (200, {"ready": True})
+
+
+class BrokenEngine:
+    """Stands in for the store's engine: connecting fails, or hangs."""
+
+    def __init__(self, hang: bool = False) -> None:
+        self.hang = hang
+        self.connects = 0
+
+    @contextlib.asynccontextmanager
+    async def connect(self) -> AsyncIterator[None]:
+        self.connects += 1
+        if self.hang:
+            await asyncio.sleep(3600)
+        raise OSError("connection refused by postgres://user:pw@db/x")
+        yield
+
+
+async def test_readyz_is_503_when_the_database_does_not_answer(rt, caplog, monkeypatch):
+    async with client(rt) as http:
+        monkeypatch.setattr(rt.store, "engine", BrokenEngine())
+        with caplog.at_level(logging.INFO, logger="bot.http.health"):
+            down = await http.get("/readyz")
+            again = await http.get("/readyz")
+            alive = await http.get("/healthz")
+        monkeypatch.undo()
+        with caplog.at_level(logging.INFO, logger="bot.http.health"):
+            back = await http.get("/readyz")
+    assert down.status_code == 503 and again.status_code == 503
+    assert down.json() == {"ready": False,
+                           "reason": "the database cannot be reached (OSError)"}
+    assert "pw" not in down.text
+    assert (alive.status_code, alive.json()) == (200, {"ready": True})
+    assert back.status_code == 200
+    # One line when it went down, one when it came back; none for the probe in between.
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.http.health"]
+    assert lines == ["not ready: the database cannot be reached (OSError)",
+                     "ready again: the database answers"]
+
+
+async def test_readyz_gives_up_on_a_hung_database_and_probes_share_one_try(rt, monkeypatch):
+    engine = BrokenEngine(hang=True)
+    monkeypatch.setattr(rt.store, "engine", engine)
+    health = Health(rt, timeout=0.2)
+    started = time.monotonic()
+    answers = await asyncio.gather(*(health.database_problem() for _ in range(10)))
+    assert time.monotonic() - started < 2
+    assert set(answers) == {"the database did not answer within 0.2 s"}
+    assert engine.connects == 1

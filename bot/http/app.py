@@ -1,5 +1,5 @@
 """The ASGI application for HTTP mode: Slack at POST /slack/events, Tencent Live's callbacks
-at POST /tencent/callback, GET /healthz.
+at POST /tencent/callback, GET /healthz (alive) and GET /readyz (ready to serve).
 
 Served by uvicorn (see bot.cli), not Bolt's development server. A Slack request is read,
 verified and checked here (bot.http.slack_requests) before Bolt sees it: a malformed or
@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.http.callbacks import callback_route
+from bot.http.health import health_routes
 from bot.http.slack_requests import Refused, SlackVerifier, bolt_request, read_signed_request
 from bot.runtime import Runtime
 from bot.slack.app import build_app
@@ -45,9 +46,6 @@ def create_web_app(rt: Runtime) -> Starlette:
             response = await bolt_app.async_dispatch(bolt_request(request, signed))
             return to_starlette_response(response)
 
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"ready": rt.ready}, status_code=200 if rt.ready else 503)
-
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await rt.start()
@@ -60,7 +58,7 @@ def create_web_app(rt: Runtime) -> Starlette:
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            *health_routes(rt),
             callback_route(rt, rt.on_callback),
         ],
         lifespan=lifespan,

@@ -14,8 +14,9 @@ Answers:
 * 503: ``TENCENT_CALLBACK_KEY`` is not set ("callbacks not configured"), or the bot is starting.
 
 In HTTP mode the route is part of the bot's app (bot.http.app); in Socket Mode, with
-``CALLBACK_PORT``, ``CallbackServer`` runs a listener with just this route and /healthz. What an
-event means is the use case's (bot.recording.callbacks); this only takes it in.
+``CALLBACK_PORT``, ``CallbackServer`` runs a listener with just this route, /healthz and
+/readyz (bot.http.health). What an event means is the use case's (bot.recording.callbacks);
+this only takes it in.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.http.body import BodyTooLarge, read_limited
+from bot.http.health import health_routes
 from bot.runtime import Runtime
 from bot.tencent.callbacks import (
     CALLBACK_PATH,
@@ -100,13 +102,8 @@ def callback_route(rt: Runtime, on_new: OnNew, clock: Callable[[], float] = time
 
 
 def create_callback_app(rt: Runtime, on_new: OnNew) -> Starlette:
-    """Socket Mode's HTTP listener: the callback route and /healthz, nothing else."""
-
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"ready": rt.ready}, status_code=200 if rt.ready else 503)
-
-    return Starlette(routes=[callback_route(rt, on_new), Route("/healthz", healthz,
-                                                                methods=["GET"])])
+    """Socket Mode's HTTP listener: the callback route, /healthz and /readyz, nothing else."""
+    return Starlette(routes=[callback_route(rt, on_new), *health_routes(rt)])
 
 
 class CallbackServer:

@@ -320,7 +320,7 @@ def test_socket_mode_serves_callbacks_on_callback_port(live, slack, tmp_path):
                   TENCENT_CALLBACK_KEY=KEY)
     del env["SLACK_SIGNING_SECRET"]
     bot = BotProcess(env, tmp_path)
-    bot.env["CALLBACK_PORT"] = str(bot.port)  # so that /healthz there tells when it is ready
+    bot.env["CALLBACK_PORT"] = str(bot.port)  # so that /readyz there tells when it is ready
     bot.start()
     try:
         slack.socket_mode.wait_connected(timeout=60)

@@ -45,18 +45,19 @@ class BotProcess:
         return self
 
     def wait_healthy(self, timeout: float = 60) -> None:
+        """Wait until GET /readyz answers 200: started, and its database answers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
                 raise AssertionError(f"bot exited with {self.proc.returncode}:\n{self.logs()}")
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as resp:
+                with urllib.request.urlopen(self.url + "/readyz", timeout=2) as resp:
                     if resp.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.1)
-        raise AssertionError(f"bot not healthy after {timeout}s:\n{self.logs()}")
+        raise AssertionError(f"bot not ready after {timeout}s:\n{self.logs()}")
 
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
