@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.logging_setup import LOG_FORMATS
 from bot.recording.access import DEFAULT_HINT, AccessRules
 from bot.recording.rules import is_app_name, is_push_domain
 
@@ -116,6 +117,7 @@ class Settings:
     callback_port: int | None = None  # Socket Mode: serve /tencent/callback on this port
     stream_grace_seconds: int = 120
     lease_seconds: int = 15  # LEASE_SECONDS: a process's claim on a request it works on
+    log_format: str = "text"  # LOG_FORMAT: text lines, or one JSON object per line
 
     @property
     def socket_mode(self) -> bool:
@@ -303,6 +305,10 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
     log_level = get("LOG_LEVEL", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
+    log_format = get("LOG_FORMAT", "text").lower() or "text"
+    if log_format not in LOG_FORMATS:
+        problems.append("LOG_FORMAT must be text (the default) or json (one JSON object per "
+                        "line).")
 
     admins = _ids(env, "ADMIN_USER_IDS", _USER_ID_RE, "U012ABCDEF (profile → ⋮ → Copy member "
                   "ID)", problems)
@@ -364,4 +370,5 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         callback_port=callback_port,
         stream_grace_seconds=grace,
         lease_seconds=lease,
+        log_format=log_format,
     )
