@@ -146,6 +146,8 @@ MALFORMED: list[tuple[str, str, int, str]] = [
      interaction_body({**BUTTON, "actions": ["x"]}), 400, "without actions"),
     ("button with a team that is a list", interaction_body({**BUTTON, "team": ["id"]}), 400,
      "team that is not an object"),
+    ("button with an enterprise that is a list",
+     interaction_body({**BUTTON, "enterprise": ["id"]}), 400, "Bolt cannot read"),
     ("command without user_id", _form(_without(COMMAND, "user_id")), 400, "without user_id"),
     ("command without channel_id", _form(_without(COMMAND, "channel_id")), 400,
      "without channel_id"),
@@ -347,6 +349,7 @@ def envelope(payload: Any, **fields: Any) -> SocketModeRequest:
     (_without(BUTTON, "actions"), "without actions"),
     (_without(VIEW, "view"), "without view"),
     (_without(COMMAND, "channel_id"), "without channel_id"),
+    ({**BUTTON, "enterprise": ["id"]}, "Bolt cannot read"),
 ])
 def test_a_malformed_socket_mode_payload_is_refused(payload, reason):
     with pytest.raises(Refused) as refused:
@@ -374,6 +377,8 @@ def test_a_socket_mode_request_carries_the_envelope_and_retry_in_its_context():
     assert (retried.context["slack_retry_num"], retried.context["slack_retry_reason"]) == (
         3, "timeout")
     assert first.context["user_id"] == BUTTON["user"]["id"]
+    # As Bolt's own Socket Mode adapter, the retry is also mirrored in the headers.
+    assert retried.headers["x-slack-retry-num"] == ["3"]
 
 
 # ---- /healthz and /readyz --------------------------------------------------------------------

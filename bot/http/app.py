@@ -36,14 +36,14 @@ def create_web_app(rt: Runtime) -> Starlette:
     async def slack_events(request: Request) -> Response:
         with rt.work.acking():  # background work waits until the acks in flight are out
             try:
-                signed = await read_signed_request(request, verifier)
+                bolt = bolt_request(request, await read_signed_request(request, verifier))
             except Refused as e:
                 size = request.headers.get("content-length", "")
                 log.warning("Slack request refused with %d: %s (%s bytes, from %s)", e.status,
                             e.reason, size if size.isdigit() and len(size) < 16 else "?",
                             request.client.host if request.client else "?")
                 return JSONResponse({"error": e.reason}, status_code=e.status)
-            response = await bolt_app.async_dispatch(bolt_request(request, signed))
+            response = await bolt_app.async_dispatch(bolt)
             return to_starlette_response(response)
 
     @contextlib.asynccontextmanager

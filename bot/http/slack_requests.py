@@ -46,6 +46,7 @@ from urllib.parse import parse_qsl
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+from slack_bolt.adapter.socket_mode.internals import build_headers
 from slack_bolt.async_app import AsyncBoltRequest
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
@@ -166,13 +167,19 @@ def bolt_request(request: Request, signed: SignedRequest) -> AsyncBoltRequest:
     reads any form body with the word "payload" in it as an interactivity payload, so a
     command such as ``/record payload 8pm to 10pm`` (or from a channel named ``payload-ops``)
     would reach it empty; then the body and the context Bolt derives from it are ours.
+    ``Refused(400)`` for a body whose fields Bolt's readers cannot take.
     """
-    bolt = AsyncBoltRequest(body=signed.text, query=request.query_params,  # type: ignore[arg-type]
-                            headers=request.headers,  # type: ignore[arg-type]
-                            context=dict(signed.context))
-    if bolt.body != signed.body:
-        bolt.body = signed.body
-        bolt.context = build_async_context(AsyncBoltContext(dict(signed.context)), signed.body)
+    try:
+        bolt = AsyncBoltRequest(body=signed.text,
+                                query=request.query_params,  # type: ignore[arg-type]
+                                headers=request.headers,  # type: ignore[arg-type]
+                                context=dict(signed.context))
+        if bolt.body != signed.body:
+            bolt.body = signed.body
+            bolt.context = build_async_context(AsyncBoltContext(dict(signed.context)),
+                                               signed.body)
+    except Exception as e:  # e.g. an "enterprise" that is a list
+        raise Refused(400, f"a payload Bolt cannot read ({type(e).__name__})") from None
     return bolt
 
 
@@ -283,7 +290,8 @@ def socket_mode_request(req: SocketModeRequest) -> AsyncBoltRequest:
     if why:
         raise Refused(400, why)
     try:
-        return AsyncBoltRequest(body=req.payload, mode="socket_mode", context=context)
+        return AsyncBoltRequest(body=req.payload, mode="socket_mode", context=context,
+                                headers=build_headers(req))
     except Exception as e:  # what Bolt's readers choke on, e.g. an id that is a list
         raise Refused(400, f"a payload Bolt cannot read ({type(e).__name__})") from None
 
