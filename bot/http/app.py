@@ -39,8 +39,9 @@ def create_web_app(rt: Runtime) -> Starlette:
                 bolt = bolt_request(request, await read_signed_request(request, verifier))
             except Refused as e:
                 size = request.headers.get("content-length", "")
-                log.warning("Slack request refused with %d: %s (%s bytes, from %s)", e.status,
-                            e.reason, size if size.isdigit() and len(size) < 16 else "?",
+                log.warning("Slack request refused with %d: %s (Content-Length %s, from %s)",
+                            e.status, e.reason,
+                            size if size.isdigit() and len(size) < 16 else "none",
                             request.client.host if request.client else "?")
                 return JSONResponse({"error": e.reason}, status_code=e.status)
             response = await bolt_app.async_dispatch(bolt)
