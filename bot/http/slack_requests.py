@@ -12,7 +12,7 @@ HTTP mode (``POST /slack/events``, ``read_signed_request``), in this order:
 
 Each refusal is one log line (a fixed reason, the size, the peer), never the body or the
 signature. A request that passes is handed to Bolt with what identifies it in its context
-(``request_context``): the keys listeners may read are below.
+(``bolt_request``): the keys listeners may read are below.
 
 Socket Mode: envelopes are authenticated by the connection (no signature), but a payload Bolt
 cannot read, or one without the fields of its kind, is dropped with one log line instead of
