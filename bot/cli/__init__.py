@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as e:
             print(e, file=sys.stderr)
             return 2
-        configure_logging(settings.log_level, settings.secrets())
+        configure_logging(settings.log_level, settings.secrets(), fmt=settings.log_format)
         from bot.cli.serve import serve
 
         serve(settings)

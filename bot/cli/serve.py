@@ -8,7 +8,6 @@ import logging
 import signal
 
 from bot.config import Settings
-from bot.logging_setup import use_log_format
 
 log = logging.getLogger("recordbot")
 
@@ -66,7 +65,6 @@ async def _serve_socket_mode(settings: Settings) -> None:
 
 
 def serve(settings: Settings) -> None:
-    use_log_format(settings.log_format)
     if settings.socket_mode:
         asyncio.run(_serve_socket_mode(settings))
     else:

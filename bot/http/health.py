@@ -18,7 +18,6 @@ import asyncio
 import logging
 from typing import Final
 
-from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -67,8 +66,7 @@ class Health:
     async def _select_one(self) -> str | None:
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._rt.store.engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
+                await self._rt.store.ping()
         except TimeoutError:
             return f"the database did not answer within {self._timeout:g} s"
         except Exception as e:  # any driver's error: the database cannot be used

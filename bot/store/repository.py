@@ -94,6 +94,11 @@ class RecordingStore:
     async def close(self) -> None:
         await self.engine.dispose()
 
+    async def ping(self) -> None:
+        """One round trip to the database; raises what the driver raises when it cannot."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
     # Recordings
 
     async def add(self, recording: NewRecording, posts: Sequence[Post] = ()) -> Recording:

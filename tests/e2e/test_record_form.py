@@ -81,3 +81,15 @@ def test_a_good_submission_schedules_in_the_channel_it_was_opened_from(client, l
     assert (params["DomainName"], params["TemplateId"], params["StreamType"]) == (
         "backup.example.com", 10002, 1)
     assert live.tasks[0].task_id in thread.params["text"]
+
+
+def test_a_form_with_unreadable_hidden_data_is_refused_as_out_of_date(client, live, slack):
+    view = open_form(client, slack)
+    for metadata in ("not json", "[1, 2]", '{"channel_id": 7}', "{}"):
+        reply = submit(client, {**view, "private_metadata": metadata})
+        assert reply.status == 200
+        body = reply.json()
+        assert body["response_action"] == "errors"
+        assert "out of date" in body["errors"]["stream"]
+    assert live.requests == []
+    assert not slack.calls("chat.postMessage")

@@ -32,10 +32,25 @@ def _value(values: dict, block_id: str) -> str:
     return (element.get("value") or "").strip()
 
 
+class StaleForm(ValueError):
+    """The form's hidden metadata is not what this bot puts there: an old or forged form."""
+
+
+def _metadata(raw: object) -> dict:
+    try:
+        meta = json.loads(raw) if isinstance(raw, str) and raw else None
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict) or not isinstance(meta.get("channel_id"), str) \
+            or not meta["channel_id"]:
+        raise StaleForm(str(raw)[:80])
+    return meta
+
+
 def read_form(view: dict, body: dict) -> tuple[RecordRequest, tuple[PlanError, ...]]:
     """The submitted form as a request, and the problems of fields it could not read."""
     values = view["state"]["values"]
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = _metadata(view.get("private_metadata"))
     template_raw = _value(values, "template")
     template_id = None
     problems: tuple[PlanError, ...] = ()
@@ -45,7 +60,7 @@ def read_form(view: dict, body: dict) -> tuple[RecordRequest, tuple[PlanError, .
         else:
             problems = (PlanError(Field.TEMPLATE, Problem.TEMPLATE_NOT_A_NUMBER, template_raw),)
     when = _value(values, "when")
-    actor = Actor.of_interaction(body, channel_id=meta.get("channel_id", ""))
+    actor = Actor.of_interaction(body, channel_id=meta["channel_id"])
     return RecordRequest(
         team_id=actor.team_id,
         channel_id=actor.channel_id,
@@ -64,7 +79,14 @@ def read_form(view: dict, body: dict) -> tuple[RecordRequest, tuple[PlanError, .
 
 async def submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
                  services: Services) -> None:
-    request, problems = read_form(view, body)
+    try:
+        request, problems = read_form(view, body)
+    except StaleForm as e:
+        log.info("stale form submitted: %s", e)
+        await ack(response_action="errors",
+                  errors={"stream": "This form is out of date. Close it and open a new one "
+                                    "with `/record`; nothing was scheduled."})
+        return
     try:
         plan = await services.schedule.check(request, problems=problems,
                                              access_budget=ACCESS_CHECK_BUDGET,
