@@ -13,6 +13,7 @@ from tencentcloud.common.retry_async import StandardRetryer as AsyncStandardRetr
 from tencentcloud.live.v20180801 import models
 
 from bot.sandbox.live import Code, Fault, LiveEmulator
+from bot.sandbox.live.rates import CallRates
 from tests.tencent.helpers import (
     STREAM,
     async_client,
@@ -239,6 +240,34 @@ def test_throttling_follows_the_emulator_clock(live: LiveEmulator, clock: object
     assert create_error(live).get_code() == "RequestLimitExceeded"
     clock.offset += 1.5  # type: ignore[attr-defined]  # a second and a half later
     assert client.CreateRecordTask(create_request()).TaskId
+
+
+def test_peak_calls_per_second_counts_each_action_across_clients(live: LiveEmulator,
+                                                                  clock: object) -> None:
+    live.inject(Fault.throttle(4, action="CreateRecordTask"))
+    first, second = sync_client(live), sync_client(live)
+    for client in (first, second, first, second):
+        assert client.CreateRecordTask(create_request()).TaskId
+    assert create_error(live).get_code() == "RequestLimitExceeded"  # a refused call arrived too
+    assert second.DescribeRecordTask(describe_request(now(), now() + 3600)).TaskList == []
+
+    assert live.peak_calls_per_second() == {"CreateRecordTask": 5, "DescribeRecordTask": 1}
+    clock.offset += 1.5  # type: ignore[attr-defined]  # the next second: a fresh window
+    for client in (first, second):
+        assert client.CreateRecordTask(create_request()).TaskId
+    assert live.peak_calls_per_second()["CreateRecordTask"] == 5  # the peak, not the latest
+
+    live.clear_requests()
+    assert live.peak_calls_per_second() == {}
+
+
+def test_the_peak_is_over_a_moving_one_second_window() -> None:
+    rates = CallRates()
+    for at in (10.0, 10.5, 10.9, 11.0, 11.4, 11.95):
+        rates.count("CreateRecordTask", at)
+    # 10.5, 10.9, 11.0, 11.4 lie within one second; 10.0 is exactly a second before 11.0, so
+    # it has left the window when 11.0 arrives, as in the throttle fault
+    assert rates.peaks() == {"CreateRecordTask": 4}
 
 
 def test_sdk_retryer_discards_the_success_after_a_retried_error(live: LiveEmulator) -> None:

@@ -37,6 +37,7 @@ from bot.sandbox.live.codes import (
 )
 from bot.sandbox.live.faults import Fault, _FaultPlan
 from bot.sandbox.live.params import _INTEGER, decode_params
+from bot.sandbox.live.rates import CallRates
 from bot.sandbox.live.signing import canonical_request, parse_authorization, tc3_signature, utc_date
 from bot.sandbox.live.state import DEFAULT_TEMPLATES, LiveState, RecordTask
 from bot.sandbox.server import BackgroundServer
@@ -128,6 +129,7 @@ class LiveEmulator:
         self._faults = _FaultPlan()
         self._log: deque[RecordedRequest] = deque(maxlen=max_logged)
         self._answered = 0  # requests logged since the last clear, including any dropped
+        self._rates = CallRates()
         self._log_changed = threading.Condition()
         self._delayed = 0
         self._epoch = 0  # bumped by clear_requests: a reply still held then is not logged
@@ -236,11 +238,21 @@ class LiveEmulator:
         with self._log_changed:
             return self._delayed
 
+    def peak_calls_per_second(self) -> dict[str, int]:
+        """Action → the most calls of it that arrived within any one second, from every client
+        together, since the last ``clear_requests``: what Tencent's per-action limit (20/s)
+        counts. A moving window, as ``Fault.throttle`` measures it; calls with an
+        ``X-TC-Action`` the emulator knows, whatever their answer (a throttled or refused call
+        still arrived). Kept apart from the request log, so a bounded log does not bound it."""
+        return self._rates.peaks()
+
     def clear_requests(self) -> None:
+        """Forget the request log and the calls per second."""
         with self._log_changed:
             self._log.clear()
             self._answered = 0
             self._epoch += 1
+        self._rates.clear()
 
     def reset(self) -> None:
         """Forget tasks, callback templates and rules, faults and the request log (record
@@ -303,6 +315,8 @@ class LiveEmulator:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         call = await self._read(request)
+        if call.action in ACTIONS:
+            self._rates.count(call.action, call.received_at)
         try:
             spec, params = self._admit(call)
         except ApiError as err:
