@@ -2,10 +2,11 @@
 
 Why this layer exists:
 
-* Tencent throttles the record-task APIs (Create/Describe/Stop/Delete) at 20 requests/s per
-  account and answers ``RequestLimitExceeded`` beyond that. A burst of ``/record`` commands, or
-  several bot processes on one account, would otherwise hit it. ``SharedRateLimit`` keeps the
-  whole bot under the limit: in memory for one process, in Redis for several.
+* Tencent throttles each record-task API (Create/Describe/Stop/Delete) at 20 requests/s per
+  account, counted when the calls arrive, and answers ``RequestLimitExceeded`` beyond that. A
+  burst of ``/record`` commands, or several bot processes on one account, would otherwise hit
+  it. ``SharedRateLimit`` keeps the whole bot under one budget for the four together (so each
+  is under its own): in memory for one process, in Redis for several.
 * Throttling and Tencent's internal errors are transient, so ``RetryPolicy`` retries them with
   capped exponential backoff and full jitter. We do not use the SDK's ``StandardRetryer``: after
   one failed attempt it keeps that error even when a later attempt succeeds (so it can create a
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random as _random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,10 +29,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio
-from limits import RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, RedisStorage
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.errors import StorageError
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from bot.recording.ports import TASK_GONE_CODES
@@ -56,12 +55,33 @@ T = TypeVar("T")
 LOOKUP_SLACK = 60
 
 #: What a failing shared storage can raise; anything else is a bug and should surface.
-_STORAGE_ERRORS = (StorageError, RedisError, OSError, TimeoutError)
+_STORAGE_ERRORS = (RedisError, OSError, TimeoutError)
 
-#: The least a waiter sleeps before asking the limit again, so that it never spins.
-_MIN_WAIT = 0.01
+_REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
 
-_REDIS_SCHEMES = {"redis": "async+redis", "rediss": "async+rediss", "unix": "async+redis+unix"}
+#: Where the shared schedule lives in Redis: the time of the next free slot, for one ``key``.
+_REDIS_KEY = "recordbot:rate-limit:{key}:next-slot"
+
+# Reserve the next free slot of the shared schedule, atomically (a script runs alone in Redis).
+# A script of our own because no library reserves slots: ``limits`` (5.8) only counts calls in
+# windows (fixed, moving, sliding counter), which lets a window's calls leave back to back; the
+# GCRA limiters of other libraries answer "not yet, retry after x", so processes contending for
+# a slot poll for it and every late wake-up pushes the whole schedule back.
+# KEYS[1]: the schedule. ARGV[1]: the spacing between slots, ARGV[2]: the farthest ahead a
+# slot may lie, both in microseconds. Returns the microseconds from now until the reserved
+# slot. Redis's clock is the only one read, so the processes' clocks need not agree. A slot
+# further ahead than ARGV[2] cannot come from waiting callers (each process holds one
+# reservation at a time): Redis's clock stepped back, and the schedule starts again from now.
+_RESERVE_SLOT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local spacing, ahead = tonumber(ARGV[1]), tonumber(ARGV[2])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now or slot > now + ahead then slot = now end
+local after = slot + spacing
+redis.call('SET', KEYS[1], string.format('%d', after), 'PX', math.ceil((after - now) / 1000) + 1000)
+return slot - now
+"""
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,22 +89,19 @@ _REDIS_SCHEMES = {"redis": "async+redis", "rediss": "async+rediss", "unix": "asy
 # --------------------------------------------------------------------------------------------
 
 
-def limits_storage_uri(url: str) -> str:
-    """The ``limits`` async storage URI for a Redis URL as people write it.
+def redis_client_url(url: str) -> str:
+    """The Redis URL, checked: ``redis://``, ``rediss://`` or ``unix://``.
 
-    ``redis://h:6379/0`` becomes ``async+redis://h:6379/0`` (likewise ``rediss://`` and
-    ``unix://``); a URL already in the ``async+`` form is kept. Anything else is a configuration
-    mistake and raises ValueError rather than silently limiting in memory.
+    Anything else is a configuration mistake and raises ValueError (with any password
+    redacted) rather than silently limiting in memory.
     """
-    scheme, sep, rest = url.partition("://")
-    if sep and scheme in _REDIS_SCHEMES.values():
-        return url
+    scheme, sep, _ = url.partition("://")
     if not sep or scheme.lower() not in _REDIS_SCHEMES:
         raise ValueError(
             f"the rate-limit storage must be a redis://, rediss:// or unix:// URL, "
             f"not {redact_url(url)!r}"
         )
-    return f"{_REDIS_SCHEMES[scheme.lower()]}://{rest}"
+    return url
 
 
 def redact_url(url: str) -> str:
@@ -100,26 +117,38 @@ def redact_url(url: str) -> str:
 
 
 class SharedRateLimit:
-    """At most ``per_second`` calls in any one-second window, across every holder of ``key``.
+    """At most ``per_second`` calls a second, across every holder of ``key``, as Tencent counts
+    them: when they arrive.
 
-    The window is a ``limits`` moving window (a fixed one lets two bursts straddle a second
-    boundary and double the rate). ``storage_url`` None keeps it in this process; a Redis URL
-    (``REDIS_URL``) keeps it in Redis, where every bot process on the account shares it.
+    Calls leave on one schedule of slots ``(1 + margin) / per_second`` apart (52.5 ms with the
+    defaults, 19 a second): each call reserves the next free slot and sleeps until it. With
+    ``storage_url`` None the schedule is this process's; with a Redis URL (``REDIS_URL``) it
+    is one schedule in Redis for every bot process on the account, reserved by a short atomic
+    script on Redis's clock (the generic cell rate algorithm with no burst). So however many
+    processes there are, their calls together leave one at a time, evenly spaced, never in
+    bursts.
 
-    Tencent counts a call when it arrives, we count it when it leaves, and calls that leave
-    together arrive spread out: a burst of 20 queues behind itself in the SDK, the network and
-    Tencent's front end, so the next burst, released exactly one second later, can land inside
-    the same second at Tencent. Two measures keep that from happening:
+    Why spacing rather than counting calls in a window: Tencent counts a call when it arrives,
+    and calls that leave together arrive spread out (they queue in the SDK, the network and
+    Tencent's front end), so a window that fills at once and is then released exactly a second
+    later can put more than ``per_second`` calls into one second at Tencent. Evenly spaced
+    calls cannot: for ``per_second + 1`` of them to arrive within one second, the ``per_second``
+    gaps between them (``1 + margin`` seconds in all) would have to shrink by ``margin``
+    seconds on the way, 50 ms with the defaults; loopback and a data centre's network queue a
+    few milliseconds.
 
-    * within a process, calls leave one at a time, ``(1 + margin) / per_second`` apart, in the
-      order they asked (so about 18/s from one process with the defaults, never a burst);
-    * a caller that finds the shared window full sleeps until it moves, plus ``margin``.
+    Within a process callers leave in the order they asked (FIFO), and only the caller at the
+    head of the queue holds a reservation, so a long queue costs one Redis round trip per call
+    and nobody waits on a slot a process reserved and no longer needs.
 
-    Redis failures do not stop recordings. A storage call that fails, or takes longer than
-    ``storage_timeout`` seconds, logs a warning and this process falls back to an in-memory
-    window of the same size for ``fallback_seconds``, then tries Redis again. Missing a
-    scheduled recording costs more than briefly exceeding the rate: the worst case is each
-    process at the full rate, Tencent answers RequestLimitExceeded, and the retries absorb it.
+    Redis failures do not stop recordings. A reservation that fails, or takes longer than
+    ``storage_timeout`` seconds, logs a warning and this process falls back to a schedule of
+    its own, in memory, for ``fallback_seconds``, then tries Redis again. Missing a scheduled
+    recording costs more than briefly exceeding the rate: the worst case is each process at
+    the full rate, Tencent answers RequestLimitExceeded, and the retries absorb it.
+
+    ``clock`` (monotonic seconds) and ``sleep`` are injectable so that tests of the in-memory
+    schedule need not wait; the Redis schedule runs on Redis's clock.
     """
 
     def __init__(
@@ -131,48 +160,58 @@ class SharedRateLimit:
         storage_timeout: float = 1.0,
         fallback_seconds: float = 30.0,
         margin: float = 0.05,
+        max_ahead: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """``max_ahead``: a shared slot further ahead than this many seconds means Redis's
+        clock stepped back, and the schedule starts again from now (waiting callers, one per
+        process, are never that far ahead: 10 s is 190 processes at 20/s)."""
         if per_second < 1:
             raise ValueError("per_second must be at least 1")
-        if margin < 0 or storage_timeout <= 0:
-            raise ValueError("margin must not be negative and storage_timeout must be positive")
-        self._item = RateLimitItemPerSecond(per_second)
+        if margin < 0 or storage_timeout <= 0 or max_ahead <= 0:
+            raise ValueError("margin must not be negative, storage_timeout and max_ahead must "
+                             "be positive")
+        self._per_second = per_second
         self._key = key
         self._storage_timeout = storage_timeout
         self._fallback_seconds = fallback_seconds
-        self._margin = margin
-        self._memory = MemoryStorage()
-        self._local = MovingWindowRateLimiter(self._memory)
+        self._spacing = (1.0 + margin) / per_second
+        self._clock = clock
+        self._sleep = sleep
         self._url = storage_url or None
         self._pool: redis.asyncio.ConnectionPool | None = None
-        self._shared: MovingWindowRateLimiter | None = None
+        self._script: AsyncScript | None = None
+        self._script_args = (round(self._spacing * 1e6), round(max_ahead * 1e6))
         if self._url:
-            uri = limits_storage_uri(self._url)
             # Our own pool, so that close() can disconnect it, with socket timeouts so that an
             # unreachable Redis fails within storage_timeout instead of hanging a recording.
             self._pool = redis.asyncio.ConnectionPool.from_url(
-                uri.removeprefix("async+").replace("redis+unix", "unix"),
+                redis_client_url(self._url),
                 socket_connect_timeout=storage_timeout,
                 socket_timeout=storage_timeout,
+                client_name="recordbot-rate-limit:" + re.sub(r"[^\w.:-]", "_", key),
             )
-            storage = RedisStorage(
-                uri, implementation="redispy", connection_pool=self._pool  # type: ignore[arg-type]
-            )
-            self._shared = MovingWindowRateLimiter(storage)
-        self._fallback_until = 0.0  # time.monotonic() before which Redis is not tried
+            client = redis.asyncio.Redis(connection_pool=self._pool)
+            self._script = client.register_script(_RESERVE_SLOT)
+        self._fallback_until = 0.0  # clock() before which Redis is not tried
         self._degraded = False
         self._turn = asyncio.Lock()  # FIFO: callers leave in the order they asked
-        self._spacing = (1.0 + margin) / per_second
-        self._next_turn = 0.0  # time.monotonic() before which this process sends nothing
+        self._next_local = 0.0  # clock() of this process's next free slot
 
     @property
     def per_second(self) -> int:
-        return self._item.amount
+        return self._per_second
+
+    @property
+    def spacing(self) -> float:
+        """Seconds between two slots of the schedule."""
+        return self._spacing
 
     @property
     def shared(self) -> bool:
-        """Whether the window is (meant to be) in Redis, shared with other processes."""
-        return self._shared is not None
+        """Whether the schedule is (meant to be) in Redis, shared with other processes."""
+        return self._script is not None
 
     @property
     def degraded(self) -> bool:
@@ -180,33 +219,29 @@ class SharedRateLimit:
         return self._degraded
 
     async def acquire(self) -> None:
-        """Wait until a call may go out, then count it.
+        """Wait until a call may go out: reserve the next free slot, then sleep until it.
 
-        Every wait is an ``asyncio.sleep``: for this process's spacing, or until the oldest call
-        leaves the window (``get_window_stats``) plus ``margin``. Only the caller at the head of
-        the queue asks the storage, so a long queue costs no storage round trips.
+        One reservation and at most one ``sleep`` per call, never a polling loop; callers
+        behind the head of the queue wait on the lock.
         """
         async with self._turn:
-            pause = self._next_turn - time.monotonic()
-            if pause > 0:
-                await asyncio.sleep(pause)
-            while (wait := await self._try_acquire()) is not None:
-                await asyncio.sleep(wait)
-            self._next_turn = time.monotonic() + self._spacing
+            wait = await self._reserve()
+            if wait > 0:
+                await self._sleep(wait)
 
     async def close(self) -> None:
-        """Release the Redis connections and the in-memory expiry task; safe to call twice."""
-        timer = self._memory.timer
-        if timer is not None and not timer.done():
-            timer.cancel()
+        """Release the Redis connections; safe to call twice."""
         if self._pool is not None:
             await self._pool.disconnect()
 
-    async def _try_acquire(self) -> float | None:
-        """None once a slot is counted, otherwise the seconds to wait before asking again."""
-        if self._shared is not None and time.monotonic() >= self._fallback_until:
+    async def _reserve(self) -> float:
+        """The seconds from now until the slot just reserved for this call."""
+        if self._script is not None and self._clock() >= self._fallback_until:
             try:
-                wait = await asyncio.wait_for(self._hit(self._shared), self._storage_timeout)
+                micros = await asyncio.wait_for(
+                    self._script(keys=[_REDIS_KEY.format(key=self._key)],
+                                 args=self._script_args),
+                    self._storage_timeout)
             except _STORAGE_ERRORS as err:
                 self._fall_back(err)
             else:
@@ -215,17 +250,18 @@ class SharedRateLimit:
                     log.info("Tencent rate limit: Redis at %s works again; sharing the "
                              "limit with the other bot processes again",
                              redact_url(self._url or ""))
+                wait = max(int(micros), 0) / 1e6
+                # Should Redis fail next time, this process's own schedule goes on from here.
+                self._next_local = max(self._next_local,
+                                       self._clock() + wait + self._spacing)
                 return wait
-        return await self._hit(self._local)
-
-    async def _hit(self, limiter: MovingWindowRateLimiter) -> float | None:
-        if await limiter.hit(self._item, self._key):
-            return None
-        stats = await limiter.get_window_stats(self._item, self._key)
-        return max(stats.reset_time - time.time() + self._margin, _MIN_WAIT)
+        now = self._clock()
+        slot = max(now, self._next_local)
+        self._next_local = slot + self._spacing
+        return slot - now
 
     def _fall_back(self, err: BaseException) -> None:
-        self._fallback_until = time.monotonic() + self._fallback_seconds
+        self._fallback_until = self._clock() + self._fallback_seconds
         self._degraded = True
         log.warning(
             "Tencent rate limit: Redis at %s is unreachable (%s); limiting this process alone "

@@ -1,4 +1,5 @@
-"""Shared helpers: SDK clients aimed at an emulator, valid requests, and an independent signer.
+"""Shared helpers: SDK clients aimed at an emulator, valid requests, an independent signer, and
+what the GuardedLiveApi tests share.
 
 The signer here is written from the reference notes, not imported from the emulator, so that the
 emulator's verifier is checked against two implementations: the SDK's and this one.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +22,9 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client, live_client_async, models
 
-from bot.sandbox.live import LiveEmulator
+from bot.sandbox.live import Code, LiveEmulator
+from bot.tencent.live_api import RecordTaskSpec
+from bot.tencent.policy import GuardedLiveApi
 
 STREAM = "livetest"
 DOMAIN = "5000.live.push.com"
@@ -128,3 +132,31 @@ def create_error(live: Any, **client_options: object) -> TencentCloudSDKExceptio
     with pytest.raises(TencentCloudSDKException) as caught:
         sync_client(live, **client_options).CreateRecordTask(create_request())
     return caught.value
+
+
+# ---- GuardedLiveApi ----------------------------------------------------------------------
+
+
+class Sleeps:
+    """An injected sleep that records the delays instead of waiting."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+#: What the ``build`` fixture gives: ``build(limit=None, attempts=3)`` → a GuardedLiveApi.
+Build = Callable[..., GuardedLiveApi]
+
+
+def spec(stream: str = STREAM, **fields: int) -> RecordTaskSpec:
+    start = fields.get("start_time", now() + 60)
+    return RecordTaskSpec(stream_name=stream, domain_name=DOMAIN, app_name=APP,
+                          start_time=start, end_time=fields.get("end_time", start + HOUR))
+
+
+def throttled(live: LiveEmulator) -> list[str]:
+    """The actions of the calls the emulator answered RequestLimitExceeded, in order."""
+    return [r.action for r in live.requests if r.outcome == Code.REQUEST_LIMIT_EXCEEDED]

@@ -1,54 +1,24 @@
-"""The shared rate limit, retries and create-lookup of GuardedLiveApi, against the emulator.
+"""Retries and the create-lookup of GuardedLiveApi, against the emulator (the shared rate
+limit: test_rate_limit.py).
 
 The real TencentLiveApi (and so the real SDK) talks to the emulator; backoff sleeps are recorded
-instead of slept. Only the rate-limit tests wait for real, because the limit must.
+instead of slept.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import socket
-import uuid
-from collections import Counter
-from collections.abc import AsyncIterator, Callable
 
 import pytest
-import redis.asyncio
 from hypothesis import given
 from hypothesis import strategies as st
-from redis.exceptions import RedisError
 
 from bot.sandbox.live import Code, Fault, LiveEmulator
-from bot.tencent.live_api import (
-    OutcomeUnknown,
-    RecordTaskSpec,
-    TencentLiveApi,
-    TencentRejected,
-)
-from bot.tencent.policy import (
-    GuardedLiveApi,
-    RecoveredTask,
-    RetryPolicy,
-    SharedRateLimit,
-    limits_storage_uri,
-    redact_url,
-)
-from tests.tencent.helpers import APP, DOMAIN, HOUR, REGION, STREAM, now
+from bot.tencent.live_api import OutcomeUnknown, TencentRejected
+from bot.tencent.policy import RecoveredTask, RetryPolicy, SharedRateLimit
+from tests.tencent.helpers import HOUR, STREAM, Build, Sleeps, now, spec
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 CREATE = "CreateRecordTask"
-
-
-class Sleeps:
-    """An injected sleep that records the delays instead of waiting."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
 
 
 class CountingLimit(SharedRateLimit):
@@ -61,110 +31,6 @@ class CountingLimit(SharedRateLimit):
     async def acquire(self) -> None:
         self.acquired += 1
         await super().acquire()
-
-
-Build = Callable[..., GuardedLiveApi]
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-async def build(live: LiveEmulator, sleeps: Sleeps) -> AsyncIterator[Build]:
-    """Makes GuardedLiveApi instances over real TencentLiveApi clients; closes them afterwards."""
-    made: list[GuardedLiveApi] = []
-
-    def make(limit: SharedRateLimit | None = None, attempts: int = 3) -> GuardedLiveApi:
-        inner = TencentLiveApi(*live.default_credentials, REGION, live.endpoint, "http", 5)
-        api = GuardedLiveApi(inner, limit or SharedRateLimit(),
-                             RetryPolicy(attempts=attempts, sleep=sleeps))
-        made.append(api)
-        return api
-
-    yield make
-    for api in made:
-        await api.close()
-
-
-def spec(stream: str = STREAM, **fields: int) -> RecordTaskSpec:
-    start = fields.get("start_time", now() + 60)
-    return RecordTaskSpec(stream_name=stream, domain_name=DOMAIN, app_name=APP,
-                          start_time=start, end_time=fields.get("end_time", start + HOUR))
-
-
-def throttled(live: LiveEmulator) -> list[str]:
-    return [r.action for r in live.requests if r.outcome == Code.REQUEST_LIMIT_EXCEEDED]
-
-
-# ---- the rate limit --------------------------------------------------------------------------
-
-
-async def test_45_concurrent_creates_stay_under_the_throttle(live: LiveEmulator,
-                                                             build: Build) -> None:
-    live.inject(Fault.throttle(20, action=CREATE))
-    api = build()
-
-    created = await asyncio.gather(*(api.create_record_task(spec(f"s{i}")) for i in range(45)))
-
-    assert throttled(live) == []
-    assert len(live.calls(CREATE)) == 45
-    assert Counter(t.stream_name for t in live.tasks) == {f"s{i}": 1 for i in range(45)}
-    assert {c.task_id for c in created} == {t.task_id for t in live.tasks}
-
-
-async def _redis_url_or_skip() -> str:
-    client = redis.asyncio.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        await asyncio.wait_for(client.ping(), 1.5)
-    except (RedisError, OSError, TimeoutError) as err:
-        pytest.skip(f"no Redis reachable at {redact_url(REDIS_URL)} ({type(err).__name__}); "
-                    f"set REDIS_URL to run this test")
-    finally:
-        await client.aclose()
-    return REDIS_URL
-
-
-async def test_two_processes_share_one_limit_in_redis(live: LiveEmulator, build: Build) -> None:
-    url = await _redis_url_or_skip()
-    key = f"recordbot-test-{uuid.uuid4().hex}"  # parallel runs must not share a window
-    live.inject(Fault.throttle(20, action=CREATE))
-    first, second = (build(SharedRateLimit(url, key=key)) for _ in range(2))
-
-    await asyncio.gather(*(api.create_record_task(spec(f"{name}{i}"))
-                           for name, api in (("a", first), ("b", second)) for i in range(12)))
-
-    assert throttled(live) == []  # 24 in all: each alone at 20/s would have been throttled
-    assert len(live.tasks) == len(live.calls(CREATE)) == 24
-
-
-async def test_unreachable_redis_falls_back_to_memory(caplog: pytest.LogCaptureFixture) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    limit = SharedRateLimit(f"redis://:not-for-logs@127.0.0.1:{port}/0", per_second=100)
-    try:
-        with caplog.at_level(logging.WARNING, logger="bot.tencent.policy"):
-            for _ in range(5):
-                await limit.acquire()
-    finally:
-        await limit.close()
-
-    assert limit.shared and limit.degraded
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1  # once per fallback period, not once per call
-    assert "unreachable" in warnings[0] and "in memory" in warnings[0]
-    assert "not-for-logs" not in caplog.text
-
-
-def test_storage_urls_as_people_write_them() -> None:
-    assert limits_storage_uri("redis://h:6379/0") == "async+redis://h:6379/0"
-    assert limits_storage_uri("rediss://u:p@h:6380/1") == "async+rediss://u:p@h:6380/1"
-    assert limits_storage_uri("unix:///run/redis.sock") == "async+redis+unix:///run/redis.sock"
-    assert limits_storage_uri("async+redis://h") == "async+redis://h"
-    with pytest.raises(ValueError, match=r"http://:\*\*\*@h"):
-        limits_storage_uri("http://:secret@h")
 
 
 # ---- retries ---------------------------------------------------------------------------------
