@@ -57,10 +57,14 @@ LOOKUP_SLACK = 60
 #: What a failing shared storage can raise; anything else is a bug and should surface.
 _STORAGE_ERRORS = (RedisError, OSError, TimeoutError)
 
+#: How often a caller that woke too late for its slot takes a new one before it goes anyway.
+_LATE_RETRIES = 2
+
+#: The lateness always tolerated (seconds), however small the margin: timer granularity.
+_MIN_LATENESS = 0.005
+
 _REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
 
-#: Where the shared schedule lives in Redis: the time of the next free slot, for one ``key``.
-_REDIS_KEY = "recordbot:rate-limit:{key}:next-slot"
 
 # Reserve the next free slot of the shared schedule, atomically (a script runs alone in Redis).
 # A script of our own because no library reserves slots: ``limits`` (5.8) only counts calls in
@@ -104,6 +108,12 @@ def redis_client_url(url: str) -> str:
     return url
 
 
+def redis_schedule_key(key: str) -> str:
+    """Where the shared schedule of ``key`` lives in Redis: the time of its next free slot
+    (Redis's clock, microseconds), expiring a second after that slot passes."""
+    return f"recordbot:rate-limit:{key}:next-slot"
+
+
 def redact_url(url: str) -> str:
     """The URL with any password replaced by ``***``, fit for logs and error messages."""
     parts = urlsplit(url)
@@ -130,12 +140,14 @@ class SharedRateLimit:
 
     Why spacing rather than counting calls in a window: Tencent counts a call when it arrives,
     and calls that leave together arrive spread out (they queue in the SDK, the network and
-    Tencent's front end), so a window that fills at once and is then released exactly a second
-    later can put more than ``per_second`` calls into one second at Tencent. Evenly spaced
-    calls cannot: for ``per_second + 1`` of them to arrive within one second, the ``per_second``
+    Tencent's front end). A shared window of ``per_second`` calls lets every process fill it
+    in a fraction of a second and release the next window's calls back to back again, so
+    the calls bunch up where queuing is worst, and a call delayed at the end of one bunch lands
+    in the same Tencent second as the next bunch. Evenly spaced calls leave no bunch to queue
+    behind, and for ``per_second + 1`` of them to arrive within one second, the ``per_second``
     gaps between them (``1 + margin`` seconds in all) would have to shrink by ``margin``
-    seconds on the way, 50 ms with the defaults; loopback and a data centre's network queue a
-    few milliseconds.
+    seconds (50 ms with the defaults) on the way. That margin is shared: up to half of it for
+    this process sending late (see ``acquire``), the rest for the network's jitter.
 
     Within a process callers leave in the order they asked (FIFO), and only the caller at the
     head of the queue holds a reservation, so a long queue costs one Redis round trip per call
@@ -177,6 +189,9 @@ class SharedRateLimit:
         self._storage_timeout = storage_timeout
         self._fallback_seconds = fallback_seconds
         self._spacing = (1.0 + margin) / per_second
+        # per_second + 1 slots span one second plus ``margin``: half of that for this
+        # process waking late, half for the network.
+        self._max_late = max(margin / 2, _MIN_LATENESS)
         self._clock = clock
         self._sleep = sleep
         self._url = storage_url or None
@@ -221,13 +236,24 @@ class SharedRateLimit:
     async def acquire(self) -> None:
         """Wait until a call may go out: reserve the next free slot, then sleep until it.
 
-        One reservation and at most one ``sleep`` per call, never a polling loop; callers
-        behind the head of the queue wait on the lock.
+        One reservation and one ``sleep`` per call, never a polling loop; callers behind the
+        head of the queue wait on the lock. A caller that wakes more than half the margin
+        after its slot (this process's event loop was busy) does not go on that stale slot,
+        since the call ``per_second`` slots later could then arrive within one second of it;
+        it reserves the next free slot instead, twice at most, then goes.
         """
         async with self._turn:
-            wait = await self._reserve()
-            if wait > 0:
-                await self._sleep(wait)
+            for attempt in range(1 + _LATE_RETRIES):
+                due = await self._reserve()
+                pause = due - self._clock()
+                if pause > 0:
+                    await self._sleep(pause)
+                late = self._clock() - due
+                if late <= self._max_late:
+                    return
+                if attempt < _LATE_RETRIES:
+                    log.debug("Tencent rate limit: woke %.0f ms after its slot; taking the "
+                              "next free one", late * 1000)
 
     async def close(self) -> None:
         """Release the Redis connections; safe to call twice."""
@@ -235,11 +261,12 @@ class SharedRateLimit:
             await self._pool.disconnect()
 
     async def _reserve(self) -> float:
-        """The seconds from now until the slot just reserved for this call."""
+        """Reserve the next free slot for this call: its time on ``clock``."""
         if self._script is not None and self._clock() >= self._fallback_until:
+            asked = self._clock()
             try:
                 micros = await asyncio.wait_for(
-                    self._script(keys=[_REDIS_KEY.format(key=self._key)],
+                    self._script(keys=[redis_schedule_key(self._key)],
                                  args=self._script_args),
                     self._storage_timeout)
             except _STORAGE_ERRORS as err:
@@ -250,15 +277,16 @@ class SharedRateLimit:
                     log.info("Tencent rate limit: Redis at %s works again; sharing the "
                              "limit with the other bot processes again",
                              redact_url(self._url or ""))
-                wait = max(int(micros), 0) / 1e6
+                # Redis read its clock somewhere in the round trip; take the middle, as NTP
+                # does: a slow network is then not lateness, an event loop that sat on the
+                # answer is half of it.
+                due = (asked + self._clock()) / 2 + max(int(micros), 0) / 1e6
                 # Should Redis fail next time, this process's own schedule goes on from here.
-                self._next_local = max(self._next_local,
-                                       self._clock() + wait + self._spacing)
-                return wait
-        now = self._clock()
-        slot = max(now, self._next_local)
+                self._next_local = max(self._next_local, due + self._spacing)
+                return due
+        slot = max(self._clock(), self._next_local)
         self._next_local = slot + self._spacing
-        return slot - now
+        return slot
 
     def _fall_back(self, err: BaseException) -> None:
         self._fallback_until = self._clock() + self._fallback_seconds

@@ -18,7 +18,12 @@ import redis.asyncio
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.sandbox.live import Fault, LiveEmulator
-from bot.tencent.policy import _REDIS_KEY, SharedRateLimit, redact_url, redis_client_url
+from bot.tencent.policy import (
+    SharedRateLimit,
+    redact_url,
+    redis_client_url,
+    redis_schedule_key,
+)
 from tests.tencent.helpers import Build, spec, throttled
 
 CREATE = "CreateRecordTask"
@@ -33,13 +38,14 @@ class FakeTime:
     def __init__(self) -> None:
         self.now = 1000.0
         self.sleeps: list[float] = []
+        self.overshoot = 0.0  # how much longer than asked the next sleep takes
 
     def __call__(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        self.now += seconds
+        self.now += seconds + self.overshoot
         await asyncio.sleep(0)
 
 
@@ -97,6 +103,21 @@ async def test_in_memory_callers_leave_in_order_one_slot_apart() -> None:
     assert limit.spacing == pytest.approx(1.05 / 20)
 
 
+async def test_a_caller_that_wakes_late_takes_the_next_free_slot() -> None:
+    clock = FakeTime()
+    limit = SharedRateLimit(per_second=20, clock=clock, sleep=clock.sleep)  # margin 0.05 s
+    left: list[float] = []
+    for oversleep in (0.0, 0.1, 0.0):  # the event loop is busy 100 ms during the second wait
+        clock.overshoot = oversleep
+        await limit.acquire()
+        left.append(clock.now)
+
+    # the second call woke 100 ms after its slot: had it gone then, the call 20 slots later
+    # would have arrived 0.95 s after it; it takes a fresh slot (free at once) instead
+    assert left == pytest.approx([1000.0, 1000.1525, 1000.205])
+    assert clock.sleeps == pytest.approx([0.0525, 0.0525])
+
+
 # ---- several processes on one Redis ----------------------------------------------------------
 
 
@@ -133,16 +154,31 @@ async def test_a_slot_far_ahead_means_redis_clock_stepped_back(redis_url: str) -
     try:
         seconds, micros = await client.time()
         hour_ahead = (seconds + 3600) * 1_000_000 + micros
-        await client.set(_REDIS_KEY.format(key=key), hour_ahead, px=60_000)
+        await client.set(redis_schedule_key(key), hour_ahead, px=60_000)
         await limit.acquire()
         await limit.acquire()
     finally:
         await limit.close()
-        await client.delete(_REDIS_KEY.format(key=key))
+        await client.delete(redis_schedule_key(key))
         await client.aclose()
 
     assert not limit.degraded
     assert len(clock.sleeps) <= 1 and sum(clock.sleeps) < 0.1  # started again from now
+
+
+async def test_a_loop_that_is_always_late_still_sends(redis_url: str) -> None:
+    """With the schedule taken ahead (here by the fake sleep not waiting for Redis's clock),
+    each late wake-up finds the next slot later again: the caller tries three, then goes."""
+    clock = FakeTime()
+    clock.overshoot = 0.2
+    limit = SharedRateLimit(redis_url, key=unique_key(), clock=clock, sleep=clock.sleep)
+    try:
+        for _ in range(3):
+            await limit.acquire()
+    finally:
+        await limit.close()
+
+    assert len(clock.sleeps) == 2 * 3  # the first call had its slot at once; the others 3 each
 
 
 async def test_close_releases_the_redis_connections(redis_url: str) -> None:
@@ -161,7 +197,7 @@ async def test_close_releases_the_redis_connections(redis_url: str) -> None:
         await limit.close()  # twice is fine
         assert await connections() == 0
     finally:
-        await client.delete(_REDIS_KEY.format(key=key))
+        await client.delete(redis_schedule_key(key))
         await client.aclose()
 
 
