@@ -16,8 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.logging_setup import LOG_FORMATS
-from bot.recording.access import DEFAULT_HINT, AccessRules
+from bot.recording.access import AccessRules
 from bot.recording.rules import is_app_name, is_push_domain
+from bot.slack.i18n import Lang, parse_lang
 
 DEFAULT_LIVE_ENDPOINT = "live.tencentcloudapi.com"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///recordbot.db"
@@ -118,6 +119,8 @@ class Settings:
     stream_grace_seconds: int = 120
     lease_seconds: int = 15  # LEASE_SECONDS: a process's claim on a request it works on
     log_format: str = "text"  # LOG_FORMAT: text lines, or one JSON object per line
+    # DEFAULT_LANGUAGE: for people whose text and Slack locale do not say (bot.slack.i18n)
+    default_language: str = "en"
 
     @property
     def socket_mode(self) -> bool:
@@ -305,6 +308,12 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
     log_level = get("LOG_LEVEL", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         problems.append("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR.")
+    language = Lang.EN
+    try:
+        language = parse_lang(get("DEFAULT_LANGUAGE", "en") or "en")
+    except ValueError:
+        problems.append("DEFAULT_LANGUAGE must be en (the default), zh-CN (Simplified Chinese) "
+                        "or zh-TW (Traditional Chinese; zh-HK too).")
     log_format = get("LOG_FORMAT", "text").lower() or "text"
     if log_format not in LOG_FORMATS:
         problems.append("LOG_FORMAT must be text (the default) or json (one JSON object per "
@@ -320,7 +329,7 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         domains=_domain_access(get("DOMAIN_ACCESS"), problems),
         deny_by_default=_bool(env, "ACCESS_DENY_BY_DEFAULT", problems),
         admins=admins,
-        hint=get("ACCESS_DENIED_HINT") or DEFAULT_HINT,
+        hint=get("ACCESS_DENIED_HINT") or None,
     )
     redis_url = get("REDIS_URL") or None
     if redis_url and urlparse(redis_url).scheme not in ("redis", "rediss", "unix"):
@@ -371,4 +380,5 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         stream_grace_seconds=grace,
         lease_seconds=lease,
         log_format=log_format,
+        default_language=language.value,
     )

@@ -5,6 +5,7 @@ from bot.recording.access import AccessPolicy, AccessRules, RefusalReason
 from bot.sandbox import SlackFake
 from bot.slack.blocks.problems import refusal_text
 from bot.slack.directory import SlackDirectory
+from bot.slack.i18n import EN
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,7 @@ def policy(slack, **rules):
 
 def reason(decision) -> str:
     assert decision.refusal is not None
-    return refusal_text(decision.refusal)
+    return refusal_text(EN, decision.refusal)
 
 
 async def test_open_by_default(slack):

@@ -11,12 +11,13 @@ from bot.recording.command import (
     parse_command,
 )
 from bot.slack.blocks.help import usage_problem_text
+from bot.slack.i18n import EN
 
 
 def reason(text: str) -> str:
     command = parse_command(text)
     assert isinstance(command, ShowHelp) and command.problem is not None, command
-    said = usage_problem_text(command)
+    said = usage_problem_text(EN, command)
     assert said
     return said
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from bot.recording.model import AuditAction
 from bot.recording.ports import Directory, Store
 
-DEFAULT_HINT = "ask an admin of this bot to add you"
-
 
 @dataclass(frozen=True)
 class AccessRules:
@@ -26,7 +24,8 @@ class AccessRules:
     domains: Mapping[str, frozenset[str]] = field(default_factory=dict)  # domain → user/group ids
     deny_by_default: bool = False
     admins: frozenset[str] = frozenset()
-    hint: str = DEFAULT_HINT  # what a refusal tells people to do (ACCESS_DENIED_HINT)
+    # What a refusal tells people to do (ACCESS_DENIED_HINT); None: the Slack layer's default.
+    hint: str | None = None
 
     @property
     def restricts_people(self) -> bool:
@@ -45,7 +44,7 @@ class Refusal:
     reason: RefusalReason
     allowed: tuple[str, ...] = ()  # who may (user and group ids), or where (channel ids)
     domain: str | None = None
-    hint: str = DEFAULT_HINT
+    hint: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Syntax: `/record <stream> <when> [domain=<push domain>] [app=<app>] [template=<id>] [mixed]`,
 `/record list [stream]`, `/record stop <TaskId>`, `/record cancel <TaskId>`, `/record help`, and
-`/record` or `/record new` for the form. Options may stand anywhere after the stream; everything
+`/record` or `/record new` for the form. The command words have Chinese forms too (`帮助`,
+`列表`, `停止`, `取消`, `新建`). Options may stand anywhere after the stream; everything
 else after the stream is the time phrase. A stream whose name is a command word or reads as a
 time (`list`, `tomorrow`) is named with `stream=` (or in the form).
 
@@ -87,6 +88,7 @@ class CancelTask:
 Command = ShowHelp | OpenForm | Schedule | ListRecordings | StopTask | CancelTask
 
 _OPTION_KEYS = {"domain", "app", "template", "stream"}
+_VERB_WORDS = {"stop": "stop", "cancel": "cancel", "停止": "stop", "取消": "cancel"}
 _MIXED_WORDS = {"mixed", "type=mixed", "--mixed"}
 
 
@@ -94,20 +96,21 @@ def parse_command(text: str) -> Command:
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
         return ShowHelp(UsageProblem.TOO_LONG, length=len(text))
-    if not text or text.lower() in {"new", "form"}:
+    if not text or text.lower() in {"new", "form", "新建", "表单", "表單"}:
         return OpenForm()
     words = text.split()
     first = words[0].lower()
     if first in {"help", "-h", "--help", "?", "帮助"}:
         return ShowHelp()
-    if first in {"list", "ls"}:
+    if first in {"list", "ls", "列表"}:
         if len(words) > 2:
             return ShowHelp(UsageProblem.LIST_ARGS)
         return ListRecordings(stream=words[1] if len(words) == 2 else None)
-    if first in {"stop", "cancel"}:
+    verb = _VERB_WORDS.get(first)
+    if verb is not None:
         if len(words) != 2:
-            return ShowHelp(UsageProblem.TASK_ID_NEEDED, verb=first)
-        return StopTask(words[1]) if first == "stop" else CancelTask(words[1])
+            return ShowHelp(UsageProblem.TASK_ID_NEEDED, verb=verb)
+        return StopTask(words[1]) if verb == "stop" else CancelTask(words[1])
 
     options: dict[str, str] = {}
     mixed = False

@@ -133,6 +133,7 @@ class NewRecording:
     presentation: Presentation | None = None
     lease_owner: str | None = None
     lease_until: datetime | None = None
+    language: str = "en"  # what the request's messages are written in (the Slack layer's tag)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", State(self.state))  # ValueError for an unknown one
@@ -181,6 +182,7 @@ class Recording:
     lease_owner: str | None = None
     lease_until: datetime | None = None
     attempts: int = 0
+    language: str = "en"  # what the request's messages are written in (the Slack layer's tag)
 
     def phase(self, now: datetime) -> WindowPhase:
         return phase_at(self.start_time, self.end_time, now)
@@ -261,6 +263,7 @@ class RecordRequest:
     raw_text: str = ""
     source: str = Source.COMMAND
     reply_to: str | None = None  # the adapter's private way back to the requester, if any
+    language: str = "en"  # what the requester reads; the adapter decides, the store keeps it
 
 
 class ZoneFallback(enum.StrEnum):

@@ -110,6 +110,21 @@ class Scheduled:
 ScheduleResult = Refused | Invalid | NeedsConfirmation | Duplicate | Overlapping | Scheduled
 
 
+class ScheduleFailed(Exception):
+    """The bot failed inside while scheduling. ``tencent_asked``: the request was stored and
+    Tencent may have been asked, so a task may exist (its thread will say); otherwise nothing
+    was created."""
+
+    def __init__(self, tencent_asked: bool) -> None:
+        super().__init__("tencent asked" if tencent_asked else "nothing created")
+        self.tencent_asked = tencent_asked
+
+
+@dataclass
+class _Progress:
+    persisted: bool = False
+
+
 class ScheduleRecording:
     def __init__(self, live: LiveApi, store: Store, gate: AccessGate, directory: Directory,
                  clock: Clock, worker: Worker, outbox: Outbox,
@@ -188,6 +203,16 @@ class ScheduleRecording:
 
     async def run(self, request: RecordRequest, *, plan: Plan | None = None,
                   confirmed: frozenset[Confirm] = frozenset()) -> ScheduleResult:
+        """The use case. A failure inside the bot comes out as ``ScheduleFailed``, saying
+        whether the request got as far as Tencent (then a task may exist)."""
+        progress = _Progress()
+        try:
+            return await self._run(request, plan, confirmed, progress)
+        except Exception as e:
+            raise ScheduleFailed(tencent_asked=progress.persisted) from e
+
+    async def _run(self, request: RecordRequest, plan: Plan | None,
+                   confirmed: frozenset[Confirm], progress: _Progress) -> ScheduleResult:
         refusal = await self.gate.refusal(request.team_id, request.user_id, request.channel_id,
                                           f"schedule {request.stream}", request.domain)
         if refusal is not None:
@@ -216,7 +241,7 @@ class ScheduleRecording:
             return Overlapping(plan, overlaps, refused=True)
         if overlaps and Confirm.OVERLAP not in confirmed:
             return Overlapping(plan, overlaps, refused=False)
-        return await self._schedule(plan)
+        return await self._schedule(plan, progress)
 
     def _since(self) -> datetime:
         return self.clock() - DUPLICATE_WINDOW
@@ -247,7 +272,7 @@ class ScheduleRecording:
             self._locks = {k: v for k, v in self._locks.items() if v.locked()}
         return self._locks.setdefault(key, asyncio.Lock())
 
-    async def _schedule(self, plan: Plan) -> ScheduleResult:
+    async def _schedule(self, plan: Plan, progress: _Progress | None = None) -> ScheduleResult:
         """Persist the request with its root message, call Tencent, persist the outcome with
         its reply: each message is stored with the change it reports, and delivered after."""
         req = plan.request
@@ -257,6 +282,10 @@ class ScheduleRecording:
                 posts=[Post(PostKind.ANNOUNCE, reply_to=req.reply_to)])
         if not created:
             return Duplicate(plan, row)
+        if progress is not None:
+            # From here the request is stored and Tencent may be asked: whatever fails, the
+            # reconciliation looks the task up and says in the thread whether it exists.
+            progress.persisted = True
         await self.outbox.deliver_now(row.id)  # the root, before Tencent is asked
         outcome = replace(await self._create(plan), recording_id=row.id)
         now = self.clock()
@@ -279,6 +308,7 @@ class ScheduleRecording:
         return NewRecording(
             team_id=req.team_id, channel_id=req.channel_id, requester_id=req.user_id,
             source=req.source, raw_text=req.raw_text, when_text=req.when_text,
+            language=req.language,
             timezone=plan.zone, start_time=plan.start.astimezone(UTC),
             end_time=plan.end.astimezone(UTC), stream_name=req.stream, domain_name=req.domain,
             app_name=req.app, template_id=req.template_id, stream_type=req.stream_type,

@@ -71,6 +71,8 @@ class RecordingRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The language of the request's messages (bot.slack.i18n.Lang): "en", "zh_CN", "zh_TW".
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
 
     @validates("start_time", "end_time", "created_at", "updated_at", "live_checked_at",
                "lease_until")

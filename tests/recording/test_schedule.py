@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.recording.access import AccessRules, RefusalReason, Refused
 from bot.recording.model import AuditAction, PostKind, State, ZoneFallback
 from bot.recording.plan import Field, PlanError, Problem
@@ -16,6 +18,7 @@ from bot.recording.schedule import (
     NeedsConfirmation,
     Overlapping,
     Scheduled,
+    ScheduleFailed,
 )
 from tests.recording.conftest import NOW, SHANGHAI, World, build_world, request
 
@@ -196,3 +199,30 @@ async def test_the_database_lets_one_of_two_same_requests_through(world: World) 
     results = await asyncio.gather(world.schedule.run(request()), world.schedule.run(request()))
     assert sorted(type(r).__name__ for r in results) == ["Duplicate", "Scheduled"]
     assert world.live.count("create") == 1 and len(world.store.rows) == 1
+
+
+async def test_a_failure_inside_before_anything_is_stored_says_nothing_was_asked(
+    world: World, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(world.store, "add_unless_recent", broken)
+    with pytest.raises(ScheduleFailed) as failed:
+        await world.schedule.run(request())
+    assert failed.value.tencent_asked is False  # so nobody is told "a task may exist"
+    assert [c for c in world.live.calls if c[0] == "create"] == []
+
+
+async def test_a_failure_inside_after_the_request_is_stored_says_a_task_may_exist(
+    world: World, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("the SDK blew up")
+
+    monkeypatch.setattr(world.live, "create_record_task", broken)
+    with pytest.raises(ScheduleFailed) as failed:
+        await world.schedule.run(request())
+    assert failed.value.tencent_asked is True
+    [row] = world.store.rows.values()
+    assert row.state is State.ACCEPTED  # reconciliation will look it up and tell the thread
