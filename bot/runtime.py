@@ -39,6 +39,7 @@ from bot.slack.answers import Services
 from bot.slack.app import build_client
 from bot.slack.delivery import SlackSender
 from bot.slack.directory import SlackDirectory
+from bot.slack.i18n import Lang
 from bot.store import RecordingStore
 from bot.tencent.callbacks import parse_event
 from bot.tencent.live_api import ConfigurableLiveApi, TencentLiveApi
@@ -91,6 +92,7 @@ class Runtime:
             gate=self.gate, intake=self.intake, directory=self.directory,
             push_domains=self.settings.push_domains, app_name=self.settings.app_name,
             spawn=lambda coro, name: self.work.spawn(coro, name=name),
+            default_language=Lang(self.settings.default_language),
         )
 
     async def start(self) -> None:

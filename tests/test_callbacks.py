@@ -22,7 +22,8 @@ from bot.recording.events import (
 )
 from bot.recording.model import Recording
 from bot.slack.blocks.notices import notice_message
-from bot.slack.blocks.text import human_duration, human_size, link
+from bot.slack.blocks.text import link
+from bot.slack.i18n import EN
 from bot.tencent.callbacks import (
     CallbackRejected,
     expected_sign,
@@ -186,7 +187,7 @@ def test_numbers_may_arrive_as_strings_and_ids_as_numbers():
     (3723, "1 h 02 min"), (7200, "2 h 00 min"), (93600, "26 h 00 min"),
 ])
 def test_human_duration(seconds, text):
-    assert human_duration(seconds) == text
+    assert EN.elapsed(seconds) == text
 
 
 @pytest.mark.parametrize(("size", "text"), [
@@ -194,7 +195,7 @@ def test_human_duration(seconds, text):
     (15 * 1024**2, "15.0 MiB"), (3 * 1024**3, "3.00 GiB"),
 ])
 def test_human_size_in_binary_units(size, text):
-    assert human_size(size) == text
+    assert EN.size(size) == text
 
 
 # ---- Block Kit ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from bot.recording.command import Schedule, parse_command
 from bot.recording.model import RecordRequest
 from bot.recording.plan import plan_recording
 from bot.slack.blocks.help import help_examples, help_message
+from bot.slack.i18n import EN
 
 # Every hour of two weeks, for readers in zones either side of the one "today" was taken in.
 MOMENTS = [datetime(2026, 12, 28, tzinfo=ZoneInfo("UTC")) + timedelta(hours=h)
@@ -21,7 +22,7 @@ READERS = ("Pacific/Kiritimati", "Asia/Shanghai", "Europe/Berlin", "America/Los_
 
 @pytest.mark.parametrize("now", MOMENTS, ids=lambda m: m.strftime("%a %d %b %H:00"))
 def test_every_example_shown_would_be_scheduled_then(now):
-    english, chinese = help_examples(now.date())
+    english, chinese = help_examples(EN, now.date())
     for example in english + chinese:
         command = parse_command(example.removeprefix("/record "))
         assert isinstance(command, Schedule), example
@@ -32,7 +33,7 @@ def test_every_example_shown_would_be_scheduled_then(now):
 
 
 def test_the_help_shows_both_languages_and_no_fixed_date():
-    text = str(help_message(datetime(2026, 12, 28).date())["blocks"])
+    text = str(help_message(EN, datetime(2026, 12, 28).date())["blocks"])
     assert "/record livetest tomorrow 8pm to 10pm" in text and "明天晚上8点到10点" in text
     assert "2026-12-31" in text and "2026-12-03" not in text
     assert "next friday" not in text and "下周五" not in text

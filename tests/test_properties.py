@@ -12,6 +12,7 @@ from bot.recording.model import Plan
 from bot.recording.plan import PlanError, plan_recording
 from bot.slack.blocks.help import usage_problem_text
 from bot.slack.blocks.problems import plan_problem_text
+from bot.slack.i18n import EN
 from bot.slack.listeners.views import read_form
 from bot.timeparse import RecordingWindow, TimeParseError, parse_window
 
@@ -37,7 +38,7 @@ def test_any_command_text_gets_a_command_or_help_with_a_reason(text):
         text.split()) else False
     if isinstance(command, ShowHelp) and not asked_for_help:
         assert command.problem  # help shown for a reason, and the reason is said
-        assert usage_problem_text(command)
+        assert usage_problem_text(EN, command)
 
 
 @given(TEXT)
@@ -75,6 +76,6 @@ def test_any_form_submission_is_planned_or_names_a_field(stream, domain, app, wh
         plan = plan_recording(request, NOW, problems=list(problems))
     except PlanError as e:
         for problem in e.all:
-            assert problem.field in FORM_BLOCKS and plan_problem_text(problem).strip()
+            assert problem.field in FORM_BLOCKS and plan_problem_text(EN, problem).strip()
         return
     assert isinstance(plan, Plan) and plan.end > plan.start

@@ -5,6 +5,7 @@ import pytest
 
 from bot.recording.rules import WindowRule, WindowRuleError, check_window
 from bot.slack.blocks.problems import window_rule_text
+from bot.slack.i18n import EN
 from bot.timeparse import format_duration
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -23,19 +24,19 @@ def test_a_good_window_passes():
 def test_end_must_follow_start():
     e = rule(NOW + timedelta(hours=2), NOW + timedelta(hours=1))
     assert e.rule is WindowRule.END_AFTER_START
-    assert "after it starts" in window_rule_text(e)
+    assert "after it starts" in window_rule_text(EN, e)
 
 
 def test_window_in_the_past_is_refused_with_an_example():
     e = rule(NOW - timedelta(hours=3), NOW - timedelta(hours=1))
     assert e.rule is WindowRule.END_IN_FUTURE
-    assert "tomorrow 8pm to 10pm" in window_rule_text(e)
+    assert "tomorrow 8pm to 10pm" in window_rule_text(EN, e)
 
 
 def test_more_than_24_hours_says_how_long_it_was():
     e = rule(NOW + timedelta(hours=1), NOW + timedelta(hours=27))
     assert e.rule is WindowRule.MAX_24H
-    assert "That is 26 h" in window_rule_text(e) and "24 h" in window_rule_text(e)
+    assert "That is 26 h" in window_rule_text(EN, e) and "24 h" in window_rule_text(EN, e)
 
 
 def test_exactly_24_hours_is_allowed():
@@ -45,7 +46,7 @@ def test_exactly_24_hours_is_allowed():
 def test_must_end_within_seven_days():
     e = rule(NOW + timedelta(days=7), NOW + timedelta(days=7, hours=1))
     assert e.rule is WindowRule.WITHIN_7_DAYS
-    assert "7 days" in window_rule_text(e)
+    assert "7 days" in window_rule_text(EN, e)
 
 
 def test_format_duration():

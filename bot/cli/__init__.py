@@ -34,6 +34,9 @@ def _add_shell_parser(sub: argparse._SubParsersAction) -> None:
                        help="with --sandbox: the emulator refuses to schedule stream NAME with "
                        "error CODE, "
                        "e.g. novod=ResourceUnavailable.InvalidVodStatus (repeatable)")
+    shell.add_argument("--lang", metavar="LANG", default="en",
+                       help="your Slack language: en (default), zh-CN or zh-TW; the bot answers "
+                       "in it unless what you type is clearly in another")
     shell.add_argument("--verbose", action="store_true", help="show the bot's INFO log on stderr")
 
 
@@ -96,6 +99,10 @@ def _shell(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             continue
         failing.append(FailStream(name.strip(), code.strip(),
                                   f"Simulated error for stream {name.strip()} (--fail-stream)."))
+    from bot.slack.i18n import lang_of_locale
+
+    if lang_of_locale(args.lang) is None:
+        problems.append(f"--lang {args.lang!r}: use en, zh-CN or zh-TW")
     if failing and not args.sandbox:
         problems.append("--fail-stream needs --sandbox (it steers the local Tencent emulator)")
     if problems:
@@ -105,12 +112,20 @@ def _shell(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from bot.shell.run import run_shell
 
     options = ShellOptions(sandbox=args.sandbox, tz=tz, database=args.database,
-                           fail_streams=tuple(failing), verbose=args.verbose)
+                           fail_streams=tuple(failing), verbose=args.verbose,
+                           locale=_slack_locale(args.lang))
     # The shell is the Slack side: real Slack credentials have no use here, and Bolt would
     # otherwise pick SLACK_BOT_TOKEN up from the environment (and warn that it is unused).
     for name in [n for n in os.environ if n.startswith("SLACK_")]:
         del os.environ[name]
     return run_shell(options, os.environ)
+
+
+def _slack_locale(lang: str) -> str:
+    """The Slack locale of a --lang value, as users.info would report it."""
+    from bot.slack.i18n import Lang, lang_of_locale
+
+    return {Lang.ZH_HANS: "zh-CN", Lang.ZH_HANT: "zh-TW"}.get(lang_of_locale(lang), "en-US")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,3 +25,4 @@ class ShellOptions:
     database: str | None = None
     fail_streams: tuple[FailStream, ...] = ()
     verbose: bool = False
+    locale: str = "en-US"  # --lang, as the Slack fake's users.info reports it

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.recording.rules import WindowRuleError, check_window
 from bot.shell.zone import resolve_zone
 from bot.slack.blocks.problems import window_rule_text
+from bot.slack.i18n import EN
 from bot.timeparse import TimeParseError, format_duration, parse_window
 
 EXIT_OK = 0
@@ -75,7 +76,7 @@ def run_parse(text: str, tz: str | None, now_iso: str | None, out: TextIO, err: 
             check_window(window.start, window.end, now)
             verdict = "accepts it (ends in the future, at most 24 h, within 7 days)"
         except WindowRuleError as e:
-            verdict = f"would refuse it: {window_rule_text(e)}"
+            verdict = f"would refuse it: {window_rule_text(EN, e)}"
         lines.append(("Tencent", verdict))
     width = max(len(label) for label, _ in lines) + 2
     for label, value in lines:

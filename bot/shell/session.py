@@ -124,7 +124,7 @@ class Session:
         fake = SlackFake(
             bot_token=_SLACK_ENV["SLACK_BOT_TOKEN"], app_token=_SLACK_ENV["SLACK_APP_TOKEN"],
             users={SHELL_USER_ID: {"tz": options.tz, "name": SHELL_USER_NAME,
-                                   "real_name": "You (shell)"}},
+                                   "real_name": "You (shell)", "locale": options.locale}},
         )
         fake.add_channel(SHELL_CHANNEL_ID, name=SHELL_CHANNEL_NAME)
         workdir = tempfile.TemporaryDirectory(prefix="recordbot-shell-")

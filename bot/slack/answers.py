@@ -7,6 +7,7 @@ have happened. Nothing here decides anything about a recording; bot.recording do
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from bot.recording.schedule import (
     Invalid,
     NeedsConfirmation,
     Overlapping,
+    ScheduleFailed,
     ScheduleRecording,
 )
 from bot.recording.templates import TemplateCatalog
@@ -44,6 +46,10 @@ from bot.slack.blocks.problems import (
 )
 from bot.slack.context import Actor
 from bot.slack.directory import SlackDirectory
+from bot.slack.i18n import Lang, Tr, choose_language
+
+#: How long an answer waits for Slack to say a user's locale before using the default.
+LOCALE_BUDGET = 1.0
 
 Respond = Callable[..., Awaitable[object]]
 
@@ -64,27 +70,45 @@ class Services:
     push_domains: tuple[str, ...]
     app_name: str
     spawn: Callable[[Coroutine[Any, Any, Any], str], object]
+    default_language: Lang = Lang.EN
 
     @property
     def default_push_domain(self) -> str:
         return self.push_domains[0] if self.push_domains else ""
+
+    def language_now(self, user_id: str, text: str | None = None) -> Lang:
+        """The language to answer in without asking Slack (for an ack): the text's, or the
+        user's locale if known already, or the default."""
+        return choose_language(text, self.directory.cached_locale(user_id),
+                               self.default_language)
+
+    async def language(self, user_id: str, text: str | None = None,
+                       budget: float = LOCALE_BUDGET) -> Lang:
+        """The language to answer ``user_id`` in: the text's when it is clear (Chinese in the
+        script their locale prefers), else their Slack locale, else DEFAULT_LANGUAGE."""
+        try:
+            locale = await asyncio.wait_for(self.directory.locale_of(user_id), budget)
+        except TimeoutError:
+            locale = None
+        return choose_language(text, locale, self.default_language)
 
 
 async def schedule_and_answer(services: Services, client: AsyncWebClient,
                               request: RecordRequest, respond: Respond,
                               plan: Plan | None = None,
                               confirmed: frozenset[Confirm] = frozenset()) -> None:
+    tr = Tr.of(request.language)
     try:
         result = await services.schedule.run(request, plan=plan, confirmed=confirmed)
         if isinstance(result, Refused):
             await respond(response_type="ephemeral", replace_original=False,
-                          **refusal_message(result.refusal))
+                          **refusal_message(tr, result.refusal))
         elif isinstance(result, Invalid):
-            await respond(response_type="ephemeral", **plan_problem_message(result.error))
+            await respond(response_type="ephemeral", **plan_problem_message(tr, result.error))
         elif isinstance(result, Duplicate):
             link = await _permalink(client, result.first.channel_id, result.first.root_ts)
             await respond(response_type="ephemeral", replace_original=False,
-                          **duplicate_message(result.first, link))
+                          **duplicate_message(tr, result.first, link))
         elif isinstance(result, NeedsConfirmation):
             await respond(response_type="ephemeral", replace_original=bool(confirmed),
                           **long_overnight_message(result.plan, confirmed))
@@ -95,10 +119,12 @@ async def schedule_and_answer(services: Services, client: AsyncWebClient,
                           **overlap_message(result.plan, result.tasks, refuse=result.refused,
                                             confirmed=confirmed))
         # Scheduled: the root message and its thread have said it all.
-    except Exception:
+    except Exception as e:
         log.exception("scheduling %s failed inside the bot", request.stream)
+        asked = e.tencent_asked if isinstance(e, ScheduleFailed) else True
         try:
-            await respond(response_type="ephemeral", **internal_error_message())
+            await respond(response_type="ephemeral",
+                          **internal_error_message(tr, tencent_called=asked))
         except Exception:
             log.exception("could not tell the user about the internal error")
 
@@ -115,28 +141,32 @@ async def _permalink(client: AsyncWebClient, channel: str, ts: str | None) -> st
 
 
 async def list_and_answer(services: Services, actor: Actor, stream: str | None, page: int,
-                          respond: Respond, replace: bool = False) -> None:
-    """`/record list [stream]`, answered only to the person who asked."""
+                          respond: Respond, replace: bool = False,
+                          text: str | None = None) -> None:
+    """`/record list [stream]`, answered only to the person who asked, in their language."""
+    tr = Tr.of(await services.language(actor.user_id, text))
     try:
         listing = await services.manage.list(actor.team_id, actor.user_id, actor.channel_id,
                                              stream)
         if isinstance(listing, Refused):
-            msg = refusal_message(listing.refusal)
+            msg = refusal_message(tr, listing.refusal)
             replace = False
         else:
             zone = await services.directory.zone_of(actor.user_id)
-            msg = list_message(listing, zone.name, stream, page)
+            msg = list_message(tr, listing, zone.name, stream, page)
     except Exception:
         log.exception("listing recordings failed")
-        msg = list_failed_message()
+        msg = list_failed_message(tr)
     await respond(response_type="ephemeral", replace_original=replace, **msg)
 
 
 async def manage_and_answer(services: Services, client: AsyncWebClient, verb: Verb,
                             actor: Actor, respond: Respond, task_id: str | None = None,
-                            recording_id: int | None = None) -> None:
-    """Stop or cancel; refusals go to the actor only, a change to the recording's thread (and,
-    typed as a command, maybe elsewhere, to the actor too)."""
+                            recording_id: int | None = None, text: str | None = None) -> None:
+    """Stop or cancel; refusals go to the actor only, in their language; a change to the
+    recording's thread, in the language of its request (and, typed as a command, maybe
+    elsewhere, to the actor too)."""
+    tr = Tr.of(await services.language(actor.user_id, text))
     try:
         result = await services.manage.act(
             verb, user_id=actor.user_id, team_id=actor.team_id,
@@ -144,18 +174,18 @@ async def manage_and_answer(services: Services, client: AsyncWebClient, verb: Ve
     except Exception:
         log.exception("%s failed inside the bot", verb)
         await respond(response_type="ephemeral", replace_original=False,
-                      **internal_error_message(verb))
+                      **internal_error_message(tr, verb))
         return
     if isinstance(result, Refused):
         await respond(response_type="ephemeral", replace_original=False,
-                      **refusal_message(result.refusal))
+                      **refusal_message(tr, result.refusal))
         return
     if not isinstance(result, Done):
         await respond(response_type="ephemeral", replace_original=False,
-                      **manage_problem_message(result))
+                      **manage_problem_message(tr, result))
         return
     if result.recording is None or task_id:
         zone = result.recording.timezone if result.recording else "UTC"
         await respond(response_type="ephemeral", replace_original=False,
-                      **managed_message(result.managed, zone))
+                      **managed_message(tr, result.managed, zone))
 

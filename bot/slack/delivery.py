@@ -31,6 +31,8 @@ from bot.slack.blocks.outcome import (
     reconciled_message,
 )
 from bot.slack.blocks.root import RootView, root_message
+from bot.slack.blocks.text import code
+from bot.slack.i18n import Tr
 
 log = logging.getLogger(__name__)
 
@@ -120,11 +122,10 @@ class SlackSender:
                        invite_reason: str | None = None) -> None:
         """To the requester alone: the response_url while it is valid, else a DM."""
         if invite_reason in NOT_A_MEMBER:
-            note = (
-                ":information_source: I can't post in this channel "
-                f"(`{invite_reason}`). Invite me with `/invite @recordbot` to get the "
-                "root message and thread here; until then I answer only to you."
-            )
+            note = Tr.of(rec.language)._(
+                ":information_source: I can't post in this channel ({reason}). Invite me with "
+                "`/invite @recordbot` to get the root message and thread here; until then I "
+                "answer only to you.", reason=code(invite_reason))
             msg = {**msg, "text": note + "\n" + msg["text"],
                    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": note}},
                               *msg["blocks"]]}
@@ -142,11 +143,12 @@ class SlackSender:
 
 def _render(rec: Recording, message: object) -> tuple[dict, str | None]:
     """A reply's message, and the note for the root when the reply changes the state."""
+    tr = Tr.of(rec.language)
     if isinstance(message, Outcome):
         return outcome_message(rec, message), None
     if isinstance(message, Reconciled):
-        return reconciled_message(message.found_task_id), "checked with Tencent"
+        return reconciled_message(tr, message.found_task_id), tr._("checked with Tencent")
     if isinstance(message, Managed):
-        return managed_message(message, rec.timezone), managed_note(message)
+        return managed_message(tr, message, rec.timezone), managed_note(tr, message)
     notice: Notice = message  # type: ignore[assignment]
     return notice_message(rec, notice), None

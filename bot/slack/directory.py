@@ -1,5 +1,6 @@
-"""Who people are, from Slack: a user's time zone (users.info) and a user group's members
-(usergroups.users.list), both cached. Implements the use cases' ``Directory`` port."""
+"""Who people are, from Slack: a user's time zone and language (users.info with its locale)
+and a user group's members (usergroups.users.list), all cached. Implements the use cases'
+``Directory`` port; the locale is the Slack layer's own (bot.slack.i18n)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class SlackDirectory:
         self._group_ttl = group_ttl
         self._monotonic = monotonic
         self._zones: dict[str, tuple[float, ZoneInfo]] = {}
+        self._locales: dict[str, tuple[float, str | None]] = {}
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
 
     # ---- time zones ------------------------------------------------------------------------
@@ -40,8 +42,8 @@ class SlackDirectory:
         if hit and self._monotonic() - hit[0] < self._zone_ttl:
             return UserZone(hit[1], hit[1].key)
         try:
-            resp = await self._client.users_info(user=user_id)
-            tz_name = (resp.get("user") or {}).get("tz")
+            user = await self._profile(user_id)
+            tz_name = user.get("tz")
         except SlackApiError as e:
             log.warning("users.info failed for %s: %s", user_id, e.response.get("error"))
             return self.default_zone(ZoneFallback.SLACK_DID_NOT_SAY)
@@ -57,6 +59,34 @@ class SlackDirectory:
                             str(tz_name)[:64])
         self._zones[user_id] = (self._monotonic(), zone)
         return UserZone(zone, zone.key)
+
+    async def _profile(self, user_id: str) -> dict:
+        resp = await self._client.users_info(user=user_id, include_locale=True)
+        user = resp.get("user") or {}
+        locale = user.get("locale")
+        self._locales[user_id] = (self._monotonic(), str(locale) if locale else None)
+        return user
+
+    # ---- languages -------------------------------------------------------------------------
+
+    def cached_locale(self, user_id: str) -> str | None:
+        """The user's Slack locale if it is known already (no call to Slack)."""
+        hit = self._locales.get(user_id)
+        if hit and self._monotonic() - hit[0] < self._zone_ttl:
+            return hit[1]
+        return None
+
+    async def locale_of(self, user_id: str) -> str | None:
+        """The user's Slack locale ("zh-CN", "en-US", …), cached like the zone; None when
+        Slack does not say."""
+        hit = self._locales.get(user_id)
+        if hit and self._monotonic() - hit[0] < self._zone_ttl:
+            return hit[1]
+        try:
+            return (await self._profile(user_id)).get("locale") or None
+        except Exception as e:  # the default language will do
+            log.warning("users.info failed for %s: %s", user_id, type(e).__name__)
+            return None
 
     def default_zone(self, fallback: ZoneFallback) -> UserZone:
         return UserZone(self._default, self._default.key, fallback)

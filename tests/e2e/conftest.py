@@ -27,6 +27,8 @@ USERS = {
     "U0NEWYORK": {"tz": "America/New_York", "name": "sam"},
     "U0NOZONE": {"name": "nobody"},
     "U0ADMIN": {"tz": "UTC", "name": "admin"},
+    "U0BEIJING": {"tz": "Asia/Shanghai", "name": "li", "locale": "zh-CN"},
+    "U0TAIPEI": {"tz": "Asia/Taipei", "name": "chen", "locale": "zh-TW"},
 }
 CHANNEL = "C0LIVEOPS"
 

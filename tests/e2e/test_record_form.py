@@ -33,7 +33,7 @@ def submit(client, view: dict, **fields: str):
 def test_empty_command_opens_the_form_with_every_field(client, slack):
     view = open_form(client, slack)
     assert view["callback_id"] == "record_form"
-    assert json.loads(view["private_metadata"]) == {"channel_id": CHANNEL}
+    assert json.loads(view["private_metadata"]) == {"channel_id": CHANNEL, "lang": "en"}
     ids = [b["block_id"] for b in view["blocks"]]
     assert ids == ["stream", "domain", "app", "when", "template", "stream_type"]
     domain = view["blocks"][1]["element"]

@@ -88,7 +88,7 @@ def test_help_refusals_and_hints(shell):
     assert "• `/record livetest 明天晚上8点到10点`" in usage
 
     refused = s.answer("/record livetest tomorrow banana")
-    assert "(only you) ⚠️ I didn't understand \"banana\"." in refused
+    assert "(only you) ⚠️ I didn't understand `banana`." in refused
     assert "Nothing was scheduled." in refused
     assert "#shell · recordbot" not in refused and "TaskId" not in refused
     assert "Nothing scheduled." in s.answer("/record list")
@@ -120,7 +120,7 @@ def test_the_form_asks_each_field_and_again_for_a_refused_one(shell):
     assert "│ Stream name (e.g. livetest): formtest" in second
     assert "│ Push domain [push.sandbox.example]: " in second
     assert "│   2) hls_mp4 (HLS, MP4) · 10001" in second
-    assert "│ ⚠️ When: I didn't understand \"banana\"." in second
+    assert "│ ⚠️ When: I didn't understand `banana`." in second
     assert "│ When [tomorrow banana]: tomorrow 8pm to 10pm" in second
     assert "(form submitted)" in second
     assert "🎬 Recording request for `formtest`" in second

@@ -89,6 +89,7 @@ class FakeUser:
     tz_offset: int | None = None
     is_bot: bool = False
     deleted: bool = False
+    locale: str | None = None  # e.g. "zh-CN"; users.info shows it only with include_locale
 
     @classmethod
     def from_config(cls, user_id: str, fields: Mapping[str, Any]) -> FakeUser:
@@ -102,10 +103,13 @@ class FakeUser:
             tz_offset=fields.get("tz_offset"),
             is_bot=bool(fields.get("is_bot", False)),
             deleted=bool(fields.get("deleted", False)),
+            locale=str(fields["locale"]) if fields.get("locale") else None,
         )
 
-    def to_api(self, team_id: str) -> dict[str, Any]:
+    def to_api(self, team_id: str, include_locale: bool = False) -> dict[str, Any]:
         zone: dict[str, Any] = {}
+        if include_locale:  # Slack answers en-US for a member who never chose a language
+            zone["locale"] = self.locale or "en-US"
         if self.tz:
             offset = self.tz_offset if self.tz_offset is not None else _utc_offset(self.tz)
             zone = {"tz": self.tz, "tz_label": self.tz_label or self.tz, "tz_offset": offset}

@@ -250,7 +250,8 @@ class WebApi:
         user = self._ws.user(request.require("user", "user_not_found"))
         if user is None:
             raise SlackApiFailure("user_not_found")
-        return {"ok": True, "user": user.to_api(self._ws.team_id)}
+        include_locale = (request.get("include_locale") or "").lower() in ("true", "1")
+        return {"ok": True, "user": user.to_api(self._ws.team_id, include_locale)}
 
     def _usergroups_users_list(self, request: ApiRequest) -> dict[str, Any]:
         members = self._ws.usergroup(request.require("usergroup", "no_such_subteam"))

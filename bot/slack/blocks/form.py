@@ -16,31 +16,33 @@ from slack_sdk.models.views import View
 
 from bot.recording.ports import RecordTemplate
 from bot.slack.blocks.values import FORM_CALLBACK_ID
+from bot.slack.i18n import Tr
 
 
-def _template_input(templates: list[RecordTemplate] | None) -> InputBlock:
+def _template_input(tr: Tr, templates: list[RecordTemplate] | None) -> InputBlock:
     """A select of the account's templates; a text field when Tencent could not list them."""
     if templates:
-        options = template_options(templates)
+        options = template_options(tr, templates)
         return InputBlock(
-            block_id="template", label="Recording template", optional=True,
+            block_id="template", label=tr._("Recording template"), optional=True,
             element=StaticSelectElement(action_id="value", options=options,
                                         initial_option=options[0]),
         )
     return InputBlock(
         block_id="template",
-        label="Recording template id",
+        label=tr._("Recording template id"),
         optional=True,
-        hint="Leave empty for Tencent's default (HLS, kept permanently).",
+        hint=tr._("Leave empty for Tencent's default (HLS, kept permanently)."),
         element=PlainTextInputElement(action_id="value", placeholder="12345", max_length=20),
     )
 
 
 def record_form(
-    channel_id: str, domains: tuple[str, ...], app_name: str,
+    tr: Tr, channel_id: str, domains: tuple[str, ...], app_name: str,
     templates: list[RecordTemplate] | None = None, initial: dict | None = None,
 ) -> View:
-    """The modal: the same fields as the inline command. Block ids key the field errors."""
+    """The modal: the same fields as the inline command, in ``tr``'s language (its submission
+    is answered in it too). Block ids key the field errors."""
     initial = initial or {}
     if len(domains) > 1:
         domain_element = StaticSelectElement(
@@ -52,37 +54,37 @@ def record_form(
         domain_element = PlainTextInputElement(
             action_id="value", initial_value=domains[0] if domains else "", max_length=253
         )
-    live = Option(text="Live push", value="0")
-    mixed = Option(text="Mixed stream (A+B=C)", value="1")
+    live = Option(text=tr._("Live push"), value="0")
+    mixed = Option(text=tr._("Mixed stream (A+B=C)"), value="1")
     blocks = [
         InputBlock(
             block_id="stream",
-            label="Stream name",
+            label=tr._("Stream name"),
             element=PlainTextInputElement(
                 action_id="value", placeholder="livetest", max_length=256,
                 initial_value=initial.get("stream"),
             ),
         ),
-        InputBlock(block_id="domain", label="Push domain", element=domain_element),
+        InputBlock(block_id="domain", label=tr._("Push domain"), element=domain_element),
         InputBlock(
             block_id="app",
-            label="App name",
+            label=tr._("App name"),
             element=PlainTextInputElement(action_id="value", initial_value=app_name, max_length=64),
         ),
         InputBlock(
             block_id="when",
-            label="When",
-            hint="A start and an end, in your Slack time zone unless you name one.",
+            label=tr.p_("form field", "When"),
+            hint=tr._("A start and an end, in your Slack time zone unless you name one."),
             element=PlainTextInputElement(
                 action_id="value",
                 placeholder="tomorrow 8pm to 10pm · 明天晚上8点到10点",
                 max_length=300,
             ),
         ),
-        _template_input(templates),
+        _template_input(tr, templates),
         InputBlock(
             block_id="stream_type",
-            label="Stream type",
+            label=tr._("Stream type"),
             element=RadioButtonsElement(
                 action_id="value", options=[live, mixed], initial_option=live
             ),
@@ -91,19 +93,20 @@ def record_form(
     return View(
         type="modal",
         callback_id=FORM_CALLBACK_ID,
-        title=PlainTextObject(text="Schedule a recording"),
-        submit=PlainTextObject(text="Schedule"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"channel_id": channel_id}),
+        title=PlainTextObject(text=tr._("Schedule a recording")),
+        submit=PlainTextObject(text=tr.p_("button", "Schedule")),
+        close=PlainTextObject(text=tr.p_("button", "Cancel")),
+        private_metadata=json.dumps({"channel_id": channel_id, "lang": tr.lang.value}),
         blocks=blocks,
     )
 
 
-def template_options(templates: list[RecordTemplate]) -> list[Option]:
-    default = Option(text="Tencent default (HLS, kept permanently)", value="default")
+def template_options(tr: Tr, templates: list[RecordTemplate]) -> list[Option]:
+    default = Option(text=tr._("Tencent default (HLS, kept permanently)"), value="default")
     options = [default]
+    unnamed, no_format = tr._("unnamed"), tr._("no format enabled")
     for t in templates[:99]:  # a select holds at most 100 options
-        formats = ", ".join(t.formats) or "no format enabled"
-        label = f"{t.name or 'unnamed'} ({formats}) · {t.template_id}"
+        formats = ", ".join(t.formats) or no_format
+        label = f"{t.name or unnamed} ({formats}) · {t.template_id}"
         options.append(Option(text=label[:75], value=str(t.template_id)))
     return options

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.recording.model import Listed, Listing, TaskStatus
-from bot.slack.blocks.text import code, mention, message, slack_date
+from bot.slack.blocks.text import code, context, mention, message, section, slack_date
 from bot.slack.blocks.values import LIST_MORE_ACTION, page_value
+from bot.slack.i18n import Mrkdwn, Tr
 
 LIST_PAGE_SIZE = 15
 _LIST_ICON = {
@@ -24,43 +18,66 @@ _LIST_ICON = {
 }
 
 
-def _listed_line(item: Listed, zone: str) -> str:
-    span = f"{slack_date(item.start, zone)} → {slack_date(item.end, zone)}"
-    line = (f"{_LIST_ICON[item.status]} *{item.status}* · {code(item.stream)} on "
-            f"{code(item.domain)}/{code(item.app)}\n{span}")
+def status_word(tr: Tr, status: TaskStatus) -> Mrkdwn:
+    if status is TaskStatus.IN_WINDOW:
+        return tr.p_("list status", "in window")
+    if status is TaskStatus.SCHEDULED:
+        return tr.p_("list status", "scheduled")
+    if status is TaskStatus.UNCONFIRMED:
+        return tr.p_("list status", "unconfirmed")
+    if status is TaskStatus.MISSING:
+        return tr.p_("list status", "missing")
+    if status is TaskStatus.ENDED:
+        return tr.p_("list status", "ended")
+    if status is TaskStatus.STOPPED:
+        return tr.p_("list status", "stopped")
+    return tr.p_("list status", "cancelled")
+
+
+def _listed_line(tr: Tr, item: Listed, zone: str) -> str:
+    span = f"{slack_date(item.start, zone, tr)} → {slack_date(item.end, zone, tr)}"
+    line = tr._("{icon} *{status}* · {stream} on {domain}/{app}\n{span}",
+                icon=Mrkdwn(_LIST_ICON[item.status]), status=status_word(tr, item.status),
+                stream=code(item.stream), domain=code(item.domain), app=code(item.app),
+                span=Mrkdwn(span))
     if item.task_id:
-        line += f" · TaskId {code(item.task_id)}"
+        line += " · " + tr._("TaskId {task_id}", task_id=code(item.task_id))
     if item.requester_id:
-        line += f" · by {mention(item.requester_id)}"
+        line += " · " + tr._("by {who}", who=mention(item.requester_id))
     if not item.from_bot:
-        line += " · _created outside this bot_"
+        line += " · " + tr._("_created outside this bot_")
     if item.status is TaskStatus.MISSING:
-        line += " · _Tencent no longer lists it (deleted elsewhere?)_"
+        line += " · " + tr._("_Tencent no longer lists it (deleted elsewhere?)_")
     return line
 
 
-def list_message(listing: Listing, zone: str, stream: str | None, page: int = 0) -> dict:
+def list_message(tr: Tr, listing: Listing, zone: str, stream: str | None, page: int = 0) -> dict:
     """`/record list`: one block per recording, ≤ 50 blocks, with a button for the next page."""
     items = listing.items
     pages = max(1, -(-len(items) // LIST_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = items[page * LIST_PAGE_SIZE:(page + 1) * LIST_PAGE_SIZE]
-    scope = f" for {code(stream)}" if stream else ""
-    head = (f"*Recordings{scope}* — on now, upcoming, and ended in the last day "
-            f"({len(items)} in all; page {page + 1} of {pages})")
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=head))]
+    params = {"count": len(items), "page": page + 1, "pages": pages}
+    head = (tr._("*Recordings for {stream}* — on now, upcoming, and ended in the last day "
+                 "({count} in all; page {page} of {pages})", stream=code(stream), **params)
+            if stream else
+            tr._("*Recordings* — on now, upcoming, and ended in the last day ({count} in all; "
+                 "page {page} of {pages})", **params))
+    blocks: list[Block] = [section(head)]
     if listing.tencent_error:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f":warning: Tencent could not be asked (`{listing.tencent_error}`); this shows "
-                 "only the bot's own records, which may be out of date.")]))
+        blocks.append(context(tr._(
+            ":warning: Tencent could not be asked ({code}); this shows only the bot's own "
+            "records, which may be out of date.", code=code(listing.tencent_error))))
     if not items:
-        blocks.append(SectionBlock(text=MarkdownTextObject(
-            text="Nothing scheduled. Schedule one with `/record livetest tomorrow 8pm to 10pm`.")))
+        example = tr._("/record livetest tomorrow 8pm to 10pm")
+        blocks.append(section(tr._("Nothing scheduled. Schedule one with {example}.",
+                                   example=code(example))))
     for item in shown:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_listed_line(item, zone))))
+        blocks.append(section(_listed_line(tr, item, zone)))
     if page + 1 < pages:
         value = page_value(stream, page + 1)
         blocks.append(ActionsBlock(block_id="list_nav", elements=[
-            ButtonElement(text=f"Next {LIST_PAGE_SIZE}", action_id=LIST_MORE_ACTION, value=value)
+            ButtonElement(text=tr._("Next {count}", count=LIST_PAGE_SIZE),
+                          action_id=LIST_MORE_ACTION, value=value)
         ]))
-    return message(blocks, f"{len(items)} recordings")
+    return message(blocks, tr.n_("{n} recording", "{n} recordings", len(items)))

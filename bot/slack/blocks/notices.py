@@ -1,4 +1,5 @@
-"""Block Kit for what Tencent's callbacks tell a recording's thread (bot.recording.events).
+"""Block Kit for what Tencent's callbacks tell a recording's thread (bot.recording.events), in
+the language of the recording's request.
 
 Every time is a ``<!date^…>`` token, so each reader sees it in their own zone; the fallback
 text shows it in the zone the recording was asked in. Text from Tencent is escaped.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block
 
 from bot.recording.events import (
     FileReady,
@@ -19,98 +20,111 @@ from bot.recording.events import (
     StreamStopped,
 )
 from bot.recording.model import Recording
-from bot.slack.blocks.text import (
-    code,
-    escape,
-    human_duration,
-    human_size,
-    link,
-    message,
-    slack_date,
-)
+from bot.slack.blocks.text import code, context, link, message, section, slack_date
+from bot.slack.i18n import Mrkdwn, Tr
 
 
 def notice_message(rec: Recording, notice: Notice) -> dict:
     """chat.postMessage kwargs for one notice in ``rec``'s thread."""
+    tr = Tr.of(rec.language)
     if isinstance(notice, FileReady):
-        return file_message(rec, notice)
-    end = _date(rec.end_time, rec)
+        return file_message(tr, rec, notice)
+    end = _date(tr, rec.end_time, rec)
     if isinstance(notice, StreamLive):
-        since = f" (since {_date(notice.at, rec)})" if notice.before_window and notice.at else ""
-        text = f":red_circle: The stream is live{since} — recording until {end}."
-        return _simple(text, f"{rec.stream_name} is live — recording")
+        if notice.before_window and notice.at:
+            text = tr._(":red_circle: The stream is live (since {since}) — recording until "
+                        "{end}.", since=_date(tr, notice.at, rec), end=end)
+        else:
+            text = tr._(":red_circle: The stream is live — recording until {end}.", end=end)
+        return _simple(text, tr._("{stream} is live — recording", stream=rec.stream_name))
     if isinstance(notice, StreamStopped):
-        after = (f" after {human_duration(notice.pushed_for_ms / 1000)}"
-                 if notice.pushed_for_ms is not None else "")
-        text = (f":double_vertical_bar: The stream stopped{after}; recording resumes if it "
-                f"comes back before {end}.")
+        if notice.pushed_for_ms is not None:
+            pushed = tr.elapsed(notice.pushed_for_ms / 1000)
+            text = tr._(":double_vertical_bar: The stream stopped after {length}; recording "
+                        "resumes if it comes back before {end}.", length=pushed, end=end)
+            fallback = tr._("{stream} stopped after {length}", stream=rec.stream_name,
+                            length=pushed)
+        else:
+            text = tr._(":double_vertical_bar: The stream stopped; recording resumes if it "
+                        "comes back before {end}.", end=end)
+            fallback = tr._("{stream} stopped", stream=rec.stream_name)
         note = None
         if notice.errcode:
-            note = f"Tencent's reason: {code(notice.errmsg or 'none given', 200)} " \
-                   f"(errcode {notice.errcode})"
-        return _simple(text, f"{rec.stream_name} stopped{after}", note)
+            none_given = tr._("none given")
+            note = tr._("Tencent's reason: {reason} (errcode {errcode})",
+                        reason=code(notice.errmsg or none_given, 200),
+                        errcode=notice.errcode)
+        return _simple(text, fallback, note)
     if isinstance(notice, RecordingTrouble):
-        return trouble_message(rec, notice)
+        return trouble_message(tr, rec, notice)
     if isinstance(notice, NotLiveYet):
-        text = (
-            f":warning: *The stream is not live yet.* Tencent has reported no push of "
-            f"{code(rec.stream_name)} to {code(rec.domain_name)} / {code(rec.app_name)} since "
-            f"the window opened at {_date(notice.since, rec)}. Recording starts as soon as it "
-            f"is pushed, until {end}."
-        )
-        return _simple(text, f"{rec.stream_name} is not live yet")
+        text = tr._(
+            ":warning: *The stream is not live yet.* Tencent has reported no push of {stream} "
+            "to {domain} / {app} since the window opened at {since}. Recording starts as soon "
+            "as it is pushed, until {end}.", stream=code(rec.stream_name),
+            domain=code(rec.domain_name), app=code(rec.app_name),
+            since=_date(tr, notice.since, rec), end=end)
+        return _simple(text, tr._("{stream} is not live yet", stream=rec.stream_name))
     raise TypeError(f"unknown notice {notice!r}")
 
 
-def file_message(rec: Recording, notice: FileReady) -> dict:
+def file_message(tr: Tr, rec: Recording, notice: FileReady) -> dict:
     f = notice.file
-    facts = [(f.file_format or "unknown format").upper()]
+    facts = [(f.file_format or str(tr._("unknown format"))).upper()]
     if f.duration_s is not None:
-        facts.append(human_duration(f.duration_s))
+        facts.append(tr.elapsed(f.duration_s))
     if f.file_size is not None:
-        facts.append(human_size(f.file_size))
-    lines = [f":movie_camera: *Recording file ready* · {' · '.join(facts)}", link(f.video_url)]
+        facts.append(tr.size(f.file_size))
+    lines = [tr._(":movie_camera: *Recording file ready* · {facts}",
+                  facts=" · ".join(facts)), link(f.video_url)]
     if f.start and f.end:
-        lines.append(f"From {_date(f.start, rec)} to {_date(f.end, rec)}")
-    elif f.start or f.end:
-        lines.append(f"{'From' if f.start else 'Until'} {_date(f.start or f.end, rec)}")
-    context = []
+        lines.append(tr._("From {start} to {end}", start=_date(tr, f.start, rec),
+                          end=_date(tr, f.end, rec)))
+    elif f.start:
+        lines.append(tr._("From {start}", start=_date(tr, f.start, rec)))
+    elif f.end:
+        lines.append(tr._("Until {end}", end=_date(tr, f.end, rec)))
+    notes = []
     if f.file_size is not None and f.file_size >= 1024:
-        context.append(f"{f.file_size:,} bytes (sizes in binary units: 1 MiB = 1,048,576 bytes)")
+        notes.append(tr._("{bytes} bytes (sizes in binary units: 1 MiB = 1,048,576 bytes)",
+                          bytes=tr.number(f.file_size)))
     if f.file_id:
-        context.append(f"File ID {code(f.file_id)}")
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
-    if context:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(context))]))
-    fallback = f"Recording file ready: {', '.join(facts)} — {f.video_url[:500]}"
+        notes.append(tr._("File ID {file_id}", file_id=code(f.file_id)))
+    blocks: list[Block] = [section("\n".join(lines))]
+    if notes:
+        blocks.append(context(" · ".join(notes)))
+    # The link is the point of the notice; in the fallback it is escaped like any echo.
+    fallback = tr._("Recording file ready: {facts} — {url}", facts=", ".join(facts),
+                    url=f.video_url[:500])
     return message(blocks, fallback)
 
 
-def trouble_message(rec: Recording, notice: RecordingTrouble) -> dict:
+def trouble_message(tr: Tr, rec: Recording, notice: RecordingTrouble) -> dict:
     event = code(notice.record_event)
     if notice.record_event == "record_start_failed":
-        text = (
-            f":x: *Tencent could not start recording* {code(rec.stream_name)} ({event}). "
-            "Nothing is being recorded. Check that the stream is pushed to "
-            f"{code(rec.domain_name)} / {code(rec.app_name)} and that VOD and the recording "
-            "template are set up; schedule it again if the window is still open."
-        )
-        return _simple(text, f"Tencent could not start recording {rec.stream_name}")
-    text = (
-        f":warning: *Tencent reported a recording error* for {code(rec.stream_name)} ({event}). "
-        "The file may be incomplete; its link is posted here when Tencent has it."
-    )
-    return _simple(text, f"Recording error for {rec.stream_name}")
+        text = tr._(
+            ":x: *Tencent could not start recording* {stream} ({event}). Nothing is being "
+            "recorded. Check that the stream is pushed to {domain} / {app} and that VOD and the "
+            "recording template are set up; schedule it again if the window is still open.",
+            stream=code(rec.stream_name), event=event, domain=code(rec.domain_name),
+            app=code(rec.app_name))
+        return _simple(text, tr._("Tencent could not start recording {stream}",
+                                  stream=rec.stream_name))
+    text = tr._(
+        ":warning: *Tencent reported a recording error* for {stream} ({event}). The file may be "
+        "incomplete; its link is posted here when Tencent has it.",
+        stream=code(rec.stream_name), event=event)
+    return _simple(text, tr._("Recording error for {stream}", stream=rec.stream_name))
 
 
-def _date(moment: datetime | None, rec: Recording) -> str:
+def _date(tr: Tr, moment: datetime | None, rec: Recording) -> Mrkdwn:
     if moment is None:
-        return "an unknown time"
-    return slack_date(moment, rec.timezone)
+        return tr._("an unknown time")
+    return slack_date(moment, rec.timezone, tr)
 
 
 def _simple(text: str, fallback: str, note: str | None = None) -> dict:
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks: list[Block] = [section(text)]
     if note:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-    return message(blocks, escape(fallback))
+        blocks.append(context(note))
+    return message(blocks, fallback)

@@ -60,7 +60,7 @@ def plan_to_value(plan: Plan, confirmed: Iterable[Confirm] = ()) -> str:
         "source": req.source, "start": plan.start.isoformat(), "end": plan.end.isoformat(),
         "zone": plan.zone, "understood": plan.window.description[:200],
         "asked_start": plan.requested_start.isoformat() if plan.requested_start else None,
-        "confirmed": sorted(str(c) for c in confirmed),
+        "confirmed": sorted(str(c) for c in confirmed), "lang": req.language,
     }
     return json.dumps(data, ensure_ascii=False)
 
@@ -72,6 +72,7 @@ def plan_from_value(value: str | None) -> tuple[Plan, frozenset[Confirm]]:
             team_id=d["team"], channel_id=d["channel"], user_id=d["user"], stream=d["stream"],
             when_text=d["when"], domain=d["domain"], app=d["app"], template_id=d["template"],
             stream_type=d["type"], raw_text=d["when"], source=d["source"],
+            language=str(d.get("lang") or "en"),
         )
         start, end = datetime.fromisoformat(d["start"]), datetime.fromisoformat(d["end"])
         asked = datetime.fromisoformat(d["asked_start"]) if d.get("asked_start") else None

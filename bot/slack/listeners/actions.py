@@ -19,6 +19,7 @@ from bot.slack.blocks.values import (
     recording_from_value,
 )
 from bot.slack.context import Actor
+from bot.slack.i18n import Tr
 
 
 async def _manage(verb: Verb, ack: AsyncAck, body: dict, action: dict,
@@ -27,8 +28,9 @@ async def _manage(verb: Verb, ack: AsyncAck, body: dict, action: dict,
     try:
         recording_id = recording_from_value(action.get("value"))
     except StaleValue:
+        tr = Tr.of(await services.language(Actor.of_interaction(body).user_id))
         await respond(response_type="ephemeral", replace_original=False,
-                      text=":warning: That button is out of date; use `/record list`.")
+                      text=tr._(":warning: That button is out of date; use `/record list`."))
         return
     services.spawn(manage_and_answer(services, client, verb, Actor.of_interaction(body),
                                      respond, recording_id=recording_id), str(verb))
@@ -60,21 +62,26 @@ async def schedule_anyway(ack: AsyncAck, body: dict, action: dict, client: Async
     try:
         plan, confirmed = plan_from_value(action.get("value"))
     except StaleValue:
+        tr = Tr.of(await services.language(Actor.of_interaction(body).user_id))
         await respond(response_type="ephemeral", replace_original=True,
-                      text=":warning: That button is out of date; send `/record` again.")
+                      text=tr._(":warning: That button is out of date; send `/record` again."))
         return
-    if plan.request.user_id != Actor.of_interaction(body).user_id:
+    presser = Actor.of_interaction(body).user_id
+    if plan.request.user_id != presser:
+        tr = Tr.of(await services.language(presser))
         await respond(response_type="ephemeral", replace_original=False,
-                      text=":no_entry: Only the person who asked can confirm this.")
+                      text=tr._(":no_entry: Only the person who asked can confirm this."))
         return
+    tr = Tr.of(plan.request.language)
     try:
         check_window(plan.start, plan.end, services.schedule.clock())
     except WindowRuleError as e:
         await respond(response_type="ephemeral", replace_original=True,
-                      text=f":warning: {window_rule_text(e)} Nothing was scheduled.")
+                      text=tr._(":warning: {problem} Nothing was scheduled.",
+                                problem=window_rule_text(tr, e)))
         return
     await respond(response_type="ephemeral", replace_original=True,
-                  text=":hourglass_flowing_sand: Scheduling it…")
+                  text=tr._(":hourglass_flowing_sand: Scheduling it…"))
     request = replace(plan.request, reply_to=body.get("response_url") or None)
     services.spawn(schedule_and_answer(services, client, request, respond,
                                        replace(plan, request=request), confirmed), "schedule")

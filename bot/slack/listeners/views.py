@@ -14,6 +14,7 @@ from bot.recording.plan import Field, PlanError, Problem
 from bot.slack.answers import Services, schedule_and_answer
 from bot.slack.blocks.problems import plan_problem_text
 from bot.slack.context import Actor
+from bot.slack.i18n import Lang, Tr, choose_language, written_in
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,19 @@ def _metadata(raw: object) -> dict:
     return meta
 
 
-def read_form(view: dict, body: dict) -> tuple[RecordRequest, tuple[PlanError, ...]]:
+def _form_language(meta: dict, when: str, locale: str | None, default: Lang) -> Lang:
+    """The phrase's language when it is clear; otherwise the form's own (it was opened in the
+    language of its command, or of its user)."""
+    if written_in(when) is not None:
+        return choose_language(when, locale, default)
+    try:
+        return Lang(meta.get("lang"))
+    except ValueError:
+        return choose_language(None, locale, default)
+
+
+def read_form(view: dict, body: dict, locale: str | None = None,
+              default: Lang = Lang.EN) -> tuple[RecordRequest, tuple[PlanError, ...]]:
     """The submitted form as a request, and the problems of fields it could not read."""
     values = view["state"]["values"]
     meta = _metadata(view.get("private_metadata"))
@@ -74,26 +87,35 @@ def read_form(view: dict, body: dict) -> tuple[RecordRequest, tuple[PlanError, .
         else StreamType.LIVE_PUSH,
         raw_text=when,
         source=Source.MODAL,
+        language=_form_language(meta, when, locale, default),
     ), problems
+
+
+def _field_error(text: str) -> str:
+    return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
 
 
 async def submit(ack: AsyncAck, body: dict, view: dict, client: AsyncWebClient,
                  services: Services) -> None:
+    user_id = (body.get("user") or {}).get("id", "")
+    locale = services.directory.cached_locale(user_id)
     try:
-        request, problems = read_form(view, body)
+        request, problems = read_form(view, body, locale, services.default_language)
     except StaleForm as e:
         log.info("stale form submitted: %s", e)
+        tr = Tr.of(services.language_now(user_id))
         await ack(response_action="errors",
-                  errors={"stream": "This form is out of date. Close it and open a new one "
-                                    "with `/record`; nothing was scheduled."})
+                  errors={"stream": tr._("This form is out of date. Close it and open a new "
+                                         "one with `/record`; nothing was scheduled.")})
         return
+    tr = Tr.of(request.language)
     try:
         plan = await services.schedule.check(request, problems=problems,
                                              access_budget=ACCESS_CHECK_BUDGET,
                                              zone_budget=ZONE_LOOKUP_BUDGET)
     except PlanError as e:  # every field at fault at once, each under its field
         await ack(response_action="errors",
-                  errors={p.field.value: plan_problem_text(p)[:MAX_ERROR] for p in e.all})
+                  errors={p.field.value: _field_error(plan_problem_text(tr, p)) for p in e.all})
         return
     await ack()
 
