@@ -207,3 +207,62 @@ def test_a_malformed_socket_mode_envelope_reaches_no_listener(live, slack, tmp_p
         "Slack envelope refused: block_actions without user (type interactive)",
         "Slack envelope refused: block_actions without actions (type interactive)"]
     assert not any("exception" in line for line in lines)
+
+
+# ---- user text echoed back ----------------------------------------------------------------------
+
+RAW_MARKUP = ("<!channel>", "<!here>", "<@U0EVIL>", "<https://evil.example", "<!subteam^S0")
+
+
+def _everything_shown(hbot: BotProcess, slack: SlackFake, ack, key: str) -> str:
+    """The ack, the responses to the command and every message posted since, as raw JSON."""
+    time.sleep(0.5)  # anything the command sends later has been sent by now
+    said = [ack.body, json.dumps(slack.responses(key))]
+    said += [json.dumps(c.params) for c in slack.calls("chat.postMessage")]
+    return "\n".join(said)
+
+
+@pytest.mark.parametrize("text", [
+    "<!channel> tomorrow 8pm to 10pm",
+    "livetest tomorrow 8pm to 10pm <@U0EVIL> <!here>",
+    "livetest <https://evil.example|click here> tomorrow 8pm",
+    "livetest 明天 <!subteam^S0OPS> 晚上",
+    "lsit <!channel>",
+], ids=["stream", "after the window", "link", "chinese", "mistyped verb"])
+def test_user_text_never_comes_back_as_a_mention_or_a_link(hbot, hclient, slack, live, text):
+    before = len(live.tasks)
+    ack, key = hclient.command(text)
+    assert ack.status == 200
+    shown = _everything_shown(hbot, slack, ack, key)
+    for raw in RAW_MARKUP:
+        assert raw not in shown, f"{raw} echoed raw"
+    assert len(live.tasks) == before  # none of these is a request the bot can schedule
+
+
+def test_a_3000_character_command_gets_a_short_answer_that_nothing_was_created(hbot, hclient,
+                                                                              slack, live):
+    before = len(live.requests)
+    ack, key = hclient.command("livetest tomorrow 8pm to " + "x" * 2975)
+    assert ack.status == 200
+    shown = _everything_shown(hbot, slack, ack, key)
+    answers = [json.loads(ack.body)] if ack.body.startswith("{") else []
+    answers += slack.responses(key)
+    assert answers, "the command got no answer"
+    for answer in answers:
+        for block in answer.get("blocks", []):
+            for text in _texts(block):
+                assert len(text) <= 3000, "Slack refuses a section over 3000 characters"
+        assert len(answer.get("text", "")) <= 3000
+    assert "may exist" not in shown and "may or may not" not in shown
+    assert all(r.action != "CreateRecordTask" for r in live.requests[before:])
+
+
+def _texts(block: dict) -> list[str]:
+    found = []
+    if isinstance(block.get("text"), dict):
+        found.append(block["text"].get("text", ""))
+    for element in block.get("elements", []) + block.get("fields", []):
+        if isinstance(element, dict) and "text" in element:
+            found.append(element["text"] if isinstance(element["text"], str)
+                         else element["text"].get("text", ""))
+    return found

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import gettext
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +26,8 @@ from typing import Final
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+
+log = logging.getLogger(__name__)
 
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 DOMAIN: Final = "recordbot"
@@ -149,7 +152,12 @@ def N_(message: str) -> str:
 def _catalogue(lang: Lang) -> gettext.NullTranslations:
     if lang is Lang.EN:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang.value])
+    try:
+        return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang.value])
+    except OSError:  # a broken install: answer in English rather than not at all
+        log.error("no compiled %s catalogue under %s; answering in English (README "
+                  "\"Translations\": pybabel compile)", lang.value, LOCALE_DIR)
+        return gettext.NullTranslations()
 
 
 _BABEL_LOCALE = {Lang.EN: "en_GB", Lang.ZH_HANS: "zh_Hans_CN", Lang.ZH_HANT: "zh_Hant_TW"}
