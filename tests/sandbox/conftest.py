@@ -10,7 +10,8 @@ from bot.sandbox import SlackFake
 @pytest.fixture
 def fake() -> Iterator[SlackFake]:
     users = {
-        "U0ALICE": {"name": "alice", "real_name": "Alice Li", "tz": "Asia/Shanghai"},
+        "U0ALICE": {"name": "alice", "real_name": "Alice Li", "tz": "Asia/Shanghai",
+                    "locale": "zh-CN"},
         "U0BOB": {
             "name": "bob",
             "tz": "America/New_York",

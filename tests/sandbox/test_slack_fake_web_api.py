@@ -127,6 +127,15 @@ async def test_users_info_reports_configured_timezones(fake: SlackFake) -> None:
     assert await async_error_of(client.users_info(user="U0NOBODY")) == "user_not_found"
 
 
+async def test_users_info_reports_the_locale_only_when_asked(fake: SlackFake) -> None:
+    client = async_client(fake)
+    alice = (await client.users_info(user="U0ALICE", include_locale=True))["user"]
+    bob = (await client.users_info(user="U0BOB", include_locale=True))["user"]
+    assert (alice["locale"], alice["tz"]) == ("zh-CN", "Asia/Shanghai")
+    assert bob["locale"] == "en-US"  # Slack's answer for a member who never chose a language
+    assert "locale" not in (await client.users_info(user="U0ALICE"))["user"]
+
+
 async def test_usergroup_members(fake: SlackFake) -> None:
     client = async_client(fake)
     assert (await client.usergroups_users_list(usergroup="S0OPS"))["users"] == ["U0ALICE"]

@@ -163,5 +163,7 @@ def test_a_missing_stream_and_a_mistyped_command_are_said_so(shell):
     assert "`/record livetest tomorrow 8pm to 10pm`" in english
     assert "#shell · recordbot" not in english  # nothing was scheduled
     chinese = s.answer("/record 明天晚上8点到10点")
-    assert "The stream name is missing" in chinese and "Say when to record" not in chinese
+    # Typed in Chinese, answered in Chinese: the stream name is missing (not the time).
+    assert "流名称" in chinese and "/record livetest 明天晚上8点到10点" in chinese
+    assert "The stream name" not in chinese and "Say when to record" not in chinese
     assert "Did you mean `/record list`?" in s.answer("/record lsit")

@@ -112,7 +112,7 @@ class FakeUser:
             zone["locale"] = self.locale or "en-US"
         if self.tz:
             offset = self.tz_offset if self.tz_offset is not None else _utc_offset(self.tz)
-            zone = {"tz": self.tz, "tz_label": self.tz_label or self.tz, "tz_offset": offset}
+            zone |= {"tz": self.tz, "tz_label": self.tz_label or self.tz, "tz_offset": offset}
         return {
             "id": self.id,
             "team_id": team_id,
