@@ -33,7 +33,15 @@ class RecordingRow(Base):
     """One /record request and what became of it (bot.recording.model.Recording)."""
 
     __tablename__ = "recordings"
-    __table_args__ = (Index(None, "team_id", "start_time"),)
+    # Every query the bot repeats is bounded by one of these, however long the history
+    # (bot.store.repository.hot_queries; tests/store/test_query_plans.py): a team's list and
+    # the duplicate check by the end of the window, the callbacks' and the live check's
+    # look-ups by the windows still open, the root messages' phases by those still moving.
+    __table_args__ = (
+        Index(None, "team_id", "end_time"),
+        Index(None, "state", "end_time"),
+        Index(None, "state", "shown_phase", "end_time"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -51,7 +59,7 @@ class RecordingRow(Base):
     app_name: Mapped[str] = mapped_column(String(128))
     template_id: Mapped[int | None] = mapped_column(Integer)
     stream_type: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[State] = mapped_column(StateType, default=State.ACCEPTED, index=True)
+    state: Mapped[State] = mapped_column(StateType, default=State.ACCEPTED)
     task_id: Mapped[str | None] = mapped_column(String(128), index=True)
     error_code: Mapped[str | None] = mapped_column(String(128))
     error_message: Mapped[str | None] = mapped_column(Text)
@@ -133,7 +141,7 @@ class CallbackRow(Base):
     event_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     payload: Mapped[str] = mapped_column(Text)  # the JSON as received, without t and sign
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     recording_id: Mapped[int | None] = mapped_column(
         ForeignKey("recordings.id", ondelete="SET NULL"), index=True
     )

@@ -15,13 +15,14 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, text, update
+from sqlalchemy import and_, delete, event, exists, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import aliased
 
 from bot.recording import messages
 from bot.recording.command import stored_when_text
+from bot.recording.manage import RECENT
 from bot.recording.model import (
     PENDING_STATES,
     AuditAction,
@@ -36,6 +37,7 @@ from bot.recording.model import (
     StoredEvent,
     WindowPhase,
 )
+from bot.recording.rules import DUPLICATE_WINDOW, SAME_WINDOW
 from bot.store.migrations import upgrade_to_head
 from bot.store.models import (
     AuditRow,
@@ -203,10 +205,7 @@ class RecordingStore:
 
     async def by_task_id(self, task_id: str) -> Recording | None:
         """The recording Tencent knows by ``task_id`` (the first, should there be several)."""
-        rows = await self._recordings(
-            select(RecordingRow).where(RecordingRow.task_id == task_id)
-            .order_by(RecordingRow.id).limit(1)
-        )
+        rows = await self._recordings(_by_task_id_query(task_id))
         return rows[0] if rows else None
 
     async def pending(self) -> list[Recording]:
@@ -228,14 +227,7 @@ class RecordingStore:
     ) -> list[Recording]:
         """A team's recordings that end at or after ``since`` (optionally of one stream), in
         order of start time, at most ``limit``."""
-        query = select(RecordingRow).where(
-            RecordingRow.team_id == team_id, RecordingRow.end_time >= aware_utc(since, "since")
-        )
-        if stream is not None:
-            query = query.where(RecordingRow.stream_name == stream)
-        return await self._recordings(
-            query.order_by(RecordingRow.start_time, RecordingRow.id).limit(limit)
-        )
+        return await self._recordings(_for_team_query(team_id, since, stream, limit))
 
     # Audit trail
 
@@ -297,12 +289,7 @@ class RecordingStore:
     async def unhandled_callbacks(self, received_before: datetime) -> list[StoredEvent]:
         """Events received before ``received_before`` but not acted on (the bot stopped in
         between), oldest first."""
-        return await self._events(
-            select(CallbackRow)
-            .where(CallbackRow.handled_at.is_(None),
-                   CallbackRow.received_at < aware_utc(received_before, "received_before"))
-            .order_by(CallbackRow.id)
-        )
+        return await self._events(_unhandled_callbacks_query(received_before))
 
     async def mark_callback_handled(self, callback_id: int, at: datetime,
                                     recording_id: int | None, outcome: str,
@@ -321,19 +308,11 @@ class RecordingStore:
                                    before: datetime) -> StoredEvent | None:
         """The newest push or break event of a stream at or before ``before`` (by Tencent's
         event time), or None if the bot never heard of that stream."""
-        rows = await self._events(
-            select(CallbackRow)
-            .where(
-                CallbackRow.stream_name == stream,
-                CallbackRow.event_type.in_((0, 1)),
-                CallbackRow.event_time <= aware_utc(before, "before"),
-                func.lower(CallbackRow.domain_name) == domain.lower(),
-                CallbackRow.app_name == app,
-            )
-            .order_by(CallbackRow.event_time.desc(), CallbackRow.id.desc())
-            .limit(1)
-        )
-        return rows[0] if rows else None
+        # One query per kind of event: each reads its index backwards from ``before`` and stops
+        # at the first match, where one query for both would sort all the stream's history.
+        found = [row for kind in _STREAM_CHANGES for row in await self._events(
+            _latest_stream_change_query(stream, domain, app, before, kind))]
+        return max(found, key=lambda e: (e.event_time or before, e.id), default=None)
 
     # Recordings a callback or the live check concerns
 
@@ -344,34 +323,12 @@ class RecordingStore:
         Tencent counts in whole seconds (the task starts at the second the bot sent), so a
         window holds ``at`` from the start of its first second.
         """
-        at = aware_utc(at, "at")
-        return await self._recordings(
-            select(RecordingRow)
-            .where(
-                RecordingRow.stream_name == stream,
-                func.lower(RecordingRow.domain_name) == domain.lower(),
-                RecordingRow.app_name == app,
-                RecordingRow.state == State.CREATED,
-                RecordingRow.start_time < at + timedelta(seconds=1),
-                RecordingRow.end_time > at,
-            )
-            .order_by(RecordingRow.start_time, RecordingRow.id)
-        )
+        return await self._recordings(_in_window_query(stream, domain, app, at))
 
     async def due_live_checks(self, now: datetime, grace: timedelta) -> list[Recording]:
         """Scheduled recordings whose window started at least ``grace`` ago, is still open, and
         whose live check has not run."""
-        now = aware_utc(now, "now")
-        return await self._recordings(
-            select(RecordingRow)
-            .where(
-                RecordingRow.state == State.CREATED,
-                RecordingRow.live_checked_at.is_(None),
-                RecordingRow.start_time <= now - grace,
-                RecordingRow.end_time > now,
-            )
-            .order_by(RecordingRow.start_time, RecordingRow.id)
-        )
+        return await self._recordings(_due_live_checks_query(now, grace))
 
     async def claim_live_check(self, recording_id: int, at: datetime,
                                posts: Sequence[Post] = ()) -> bool:
@@ -389,36 +346,13 @@ class RecordingStore:
     async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]:
         """Scheduled recordings whose root message shows a phase the window has left (it
         opened, or it ended), soonest change first."""
-        now = aware_utc(now, "now")
-        return await self._recordings(
-            select(RecordingRow)
-            .where(
-                RecordingRow.state == State.CREATED,
-                RecordingRow.root_ts.is_not(None),
-                or_(
-                    and_(RecordingRow.shown_phase == WindowPhase.BEFORE,
-                         RecordingRow.start_time <= now),
-                    and_(RecordingRow.shown_phase.in_([WindowPhase.BEFORE, WindowPhase.DURING]),
-                         RecordingRow.end_time <= now),
-                ),
-            )
-            .order_by(RecordingRow.start_time, RecordingRow.id)
-            .limit(limit)
-        )
+        return await self._recordings(_stale_roots_query(now, limit))
 
     async def next_phase_change(self, now: datetime) -> datetime | None:
         """The next moment a shown root message's window opens or ends, after ``now``."""
-        now = aware_utc(now, "now")
-        shown = (RecordingRow.state == State.CREATED, RecordingRow.root_ts.is_not(None))
         async with self._sessions() as session:
-            opens = await session.scalar(
-                select(func.min(RecordingRow.start_time)).where(
-                    *shown, RecordingRow.shown_phase == WindowPhase.BEFORE,
-                    RecordingRow.start_time > now))
-            ends = await session.scalar(
-                select(func.min(RecordingRow.end_time)).where(
-                    *shown, RecordingRow.shown_phase.in_([WindowPhase.BEFORE, WindowPhase.DURING]),
-                    RecordingRow.end_time > now))
+            opens = await session.scalar(_next_opening_query(now))
+            ends = await session.scalar(_next_end_query(now))
         found = [aware_utc(t) if t.tzinfo else t.replace(tzinfo=UTC)
                  for t in (opens, ends) if t is not None]
         return min(found, default=None)
@@ -441,14 +375,7 @@ class RecordingStore:
     async def due_pending(self, now: datetime, limit: int = 50) -> list[Recording]:
         """Unconfirmed requests (accepted, unknown) that no process holds now: their owner is
         gone (its lease expired) or their next check is due; oldest first."""
-        now = aware_utc(now, "now")
-        return await self._recordings(
-            select(RecordingRow)
-            .where(RecordingRow.state.in_(PENDING_STATES),
-                   or_(RecordingRow.lease_until.is_(None), RecordingRow.lease_until <= now))
-            .order_by(RecordingRow.lease_until, RecordingRow.id)
-            .limit(limit)
-        )
+        return await self._recordings(_due_pending_query(now, limit))
 
     async def claim_pending(self, recording_id: int, owner: str, until: datetime,
                             now: datetime) -> bool:
@@ -481,19 +408,7 @@ class RecordingStore:
         """Posts due for delivery that nobody holds, each the oldest undelivered one of its
         recording (a recording's root, then its replies, in order); of one recording only,
         when ``recording_id`` is given."""
-        now = aware_utc(now, "now")
-        earlier = aliased(OutboxRow)
-        query = (
-            select(OutboxRow)
-            .where(OutboxRow.delivered_at.is_(None), OutboxRow.due_at <= now,
-                   or_(OutboxRow.claim_until.is_(None), OutboxRow.claim_until <= now),
-                   ~exists().where(earlier.recording_id == OutboxRow.recording_id,
-                                   earlier.id < OutboxRow.id, earlier.delivered_at.is_(None)))
-            .order_by(OutboxRow.due_at, OutboxRow.id)
-            .limit(limit)
-        )
-        if recording_id is not None:
-            query = query.where(OutboxRow.recording_id == recording_id)
+        query = _deliverable_query(now, limit, recording_id)
         return [_pending(row) for row in await self._all(query)]
 
     async def claim_post(self, post_id: int, owner: str, until: datetime,
@@ -537,9 +452,7 @@ class RecordingStore:
     async def undelivered(self) -> int:
         """How many posts have not reached Slack yet (the outbox's backlog)."""
         async with self._sessions() as session:
-            count = await session.scalar(
-                select(func.count()).select_from(OutboxRow)
-                .where(OutboxRow.delivered_at.is_(None)))
+            count = await session.scalar(_undelivered_query())
         return int(count or 0)
 
     async def posts(self, recording_id: int | None = None) -> list[Pending]:
@@ -565,6 +478,28 @@ class RecordingStore:
         async with self.engine.begin() as conn:
             result = await conn.execute(stmt)
         return result.rowcount
+
+    async def explain(self, query: Any) -> list[str]:
+        """How the database would run ``query`` (a SELECT as the store builds it, with its
+        parameters bound as they would be): SQLite's ``EXPLAIN QUERY PLAN`` details, or
+        PostgreSQL's ``EXPLAIN`` lines. For tests and benchmarks."""
+        async with self.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+
+            def as_explain(conn: Any, cursor: Any, statement: str, parameters: Any,
+                           context: Any, executemany: bool) -> tuple[str, Any]:
+                return prefix + statement, parameters
+
+            sync = conn.sync_connection
+            assert sync is not None
+            event.listen(sync, "before_cursor_execute", as_explain, retval=True)
+            try:
+                result = await conn.execute(query)
+                rows = result.cursor.fetchall() if result.cursor is not None else []
+            finally:
+                event.remove(sync, "before_cursor_execute", as_explain)
+        return [str(row[3] if sqlite else row[0]) for row in rows]
 
     async def _all(self, query: Any) -> list[Any]:
         async with self._sessions() as session:
@@ -607,6 +542,179 @@ def _recent_query(recording: NewRecording, since: datetime, tolerance: timedelta
                RecordingRow.end_time.between(end - tolerance, end + tolerance))
         .order_by(RecordingRow.id)
     )
+
+
+def _for_team_query(team_id: str, since: datetime, stream: str | None, limit: int) -> Any:
+    # Bounded by ix_recordings_team_id_end_time: only what ended at or after ``since``.
+    query = select(RecordingRow).where(
+        RecordingRow.team_id == team_id, RecordingRow.end_time >= aware_utc(since, "since"))
+    if stream is not None:
+        query = query.where(RecordingRow.stream_name == stream)
+    return query.order_by(RecordingRow.start_time, RecordingRow.id).limit(limit)
+
+
+def _by_task_id_query(task_id: str) -> Any:
+    return (select(RecordingRow).where(RecordingRow.task_id == task_id)
+            .order_by(RecordingRow.id).limit(1))
+
+
+def _in_window_query(stream: str, domain: str, app: str, at: datetime) -> Any:
+    # Bounded by ix_recordings_state_end_time: created rows whose window has not ended.
+    at = aware_utc(at, "at")
+    return (
+        select(RecordingRow)
+        .where(
+            RecordingRow.state == State.CREATED,
+            RecordingRow.end_time > at,
+            RecordingRow.stream_name == stream,
+            func.lower(RecordingRow.domain_name) == domain.lower(),
+            RecordingRow.app_name == app,
+            RecordingRow.start_time < at + timedelta(seconds=1),
+        )
+        .order_by(RecordingRow.start_time, RecordingRow.id)
+    )
+
+
+def _due_live_checks_query(now: datetime, grace: timedelta) -> Any:
+    # Bounded by ix_recordings_state_end_time, as above.
+    now = aware_utc(now, "now")
+    return (
+        select(RecordingRow)
+        .where(
+            RecordingRow.state == State.CREATED,
+            RecordingRow.end_time > now,
+            RecordingRow.live_checked_at.is_(None),
+            RecordingRow.start_time <= now - grace,
+        )
+        .order_by(RecordingRow.start_time, RecordingRow.id)
+    )
+
+
+#: The phases a root message can still leave; past recordings show AFTER (or nothing), so
+#: ix_recordings_state_shown_phase_end_time bounds every query about phases to the live ones.
+_MOVING_PHASES = (WindowPhase.BEFORE, WindowPhase.DURING)
+
+
+def _stale_roots_query(now: datetime, limit: int) -> Any:
+    now = aware_utc(now, "now")
+    return (
+        select(RecordingRow)
+        .where(
+            RecordingRow.state == State.CREATED,
+            RecordingRow.shown_phase.in_(_MOVING_PHASES),
+            RecordingRow.root_ts.is_not(None),
+            or_(and_(RecordingRow.shown_phase == WindowPhase.BEFORE,
+                     RecordingRow.start_time <= now),
+                RecordingRow.end_time <= now),
+        )
+        .order_by(RecordingRow.start_time, RecordingRow.id)
+        .limit(limit)
+    )
+
+
+def _next_opening_query(now: datetime) -> Any:
+    return select(func.min(RecordingRow.start_time)).where(
+        RecordingRow.state == State.CREATED, RecordingRow.shown_phase == WindowPhase.BEFORE,
+        RecordingRow.root_ts.is_not(None), RecordingRow.start_time > aware_utc(now, "now"))
+
+
+def _next_end_query(now: datetime) -> Any:
+    return select(func.min(RecordingRow.end_time)).where(
+        RecordingRow.state == State.CREATED, RecordingRow.shown_phase.in_(_MOVING_PHASES),
+        RecordingRow.root_ts.is_not(None), RecordingRow.end_time > aware_utc(now, "now"))
+
+
+def _due_pending_query(now: datetime, limit: int) -> Any:
+    # Bounded by ix_recordings_state_end_time's first column: few rows are unconfirmed.
+    now = aware_utc(now, "now")
+    return (
+        select(RecordingRow)
+        .where(RecordingRow.state.in_(PENDING_STATES),
+               or_(RecordingRow.lease_until.is_(None), RecordingRow.lease_until <= now))
+        .order_by(RecordingRow.lease_until, RecordingRow.id)
+        .limit(limit)
+    )
+
+
+def _deliverable_query(now: datetime, limit: int, recording_id: int | None) -> Any:
+    # Bounded by ix_outbox_delivered_at_due_at (undelivered posts), and the look for an earlier
+    # undelivered post of the same recording by ix_outbox_recording_id_id.
+    now = aware_utc(now, "now")
+    earlier = aliased(OutboxRow)
+    query = (
+        select(OutboxRow)
+        .where(OutboxRow.delivered_at.is_(None), OutboxRow.due_at <= now,
+               or_(OutboxRow.claim_until.is_(None), OutboxRow.claim_until <= now),
+               ~exists().where(earlier.recording_id == OutboxRow.recording_id,
+                               earlier.id < OutboxRow.id, earlier.delivered_at.is_(None)))
+        .order_by(OutboxRow.due_at, OutboxRow.id)
+        .limit(limit)
+    )
+    if recording_id is not None:
+        query = query.where(OutboxRow.recording_id == recording_id)
+    return query
+
+
+def _undelivered_query() -> Any:
+    return (select(func.count()).select_from(OutboxRow)
+            .where(OutboxRow.delivered_at.is_(None)))
+
+
+def _unhandled_callbacks_query(received_before: datetime) -> Any:
+    # Bounded by ix_callback_events_handled_at: events not acted on are few.
+    return (
+        select(CallbackRow)
+        .where(CallbackRow.handled_at.is_(None),
+               CallbackRow.received_at < aware_utc(received_before, "received_before"))
+        .order_by(CallbackRow.id)
+    )
+
+
+#: Tencent's event types for a stream's push ending (0) and starting (1).
+_STREAM_CHANGES = (0, 1)
+
+
+def _latest_stream_change_query(stream: str, domain: str, app: str, before: datetime,
+                                event_type: int) -> Any:
+    # ix_callback_events_stream_name_event_type_event_time, read backwards from ``before``:
+    # the first that matches the domain and app is the answer.
+    return (
+        select(CallbackRow)
+        .where(
+            CallbackRow.stream_name == stream,
+            CallbackRow.event_type == event_type,
+            CallbackRow.event_time <= aware_utc(before, "before"),
+            func.lower(CallbackRow.domain_name) == domain.lower(),
+            CallbackRow.app_name == app,
+        )
+        .order_by(CallbackRow.event_time.desc(), CallbackRow.id.desc())
+        .limit(1)
+    )
+
+
+def hot_queries(recording: NewRecording, now: datetime) -> dict[str, Any]:
+    """The queries the bot runs for every command and every background round, as it runs them,
+    about ``recording``'s team, person and stream at ``now``: what must stay bounded by an index
+    however long the history (``RecordingStore.explain``; tests/store/test_query_plans.py,
+    bench/history.py)."""
+    stream, domain, app = recording.stream_name, recording.domain_name, recording.app_name
+    return {
+        "duplicate check": _recent_query(recording, now - DUPLICATE_WINDOW, SAME_WINDOW).limit(1),
+        "list": _for_team_query(recording.team_id, now - RECENT, None, 500),
+        "list of one stream": _for_team_query(recording.team_id, now - RECENT, stream, 500),
+        "callback: recordings in window": _in_window_query(stream, domain, app, now),
+        "callback: by TaskId": _by_task_id_query("task-0"),
+        "live check: due": _due_live_checks_query(now, timedelta(minutes=2)),
+        "live check: latest push": _latest_stream_change_query(stream, domain, app, now, 1),
+        "live check: latest break": _latest_stream_change_query(stream, domain, app, now, 0),
+        "phases: stale roots": _stale_roots_query(now, 100),
+        "phases: next opening": _next_opening_query(now),
+        "phases: next end": _next_end_query(now),
+        "leases: due pending": _due_pending_query(now, 50),
+        "outbox: deliverable": _deliverable_query(now, 20, None),
+        "outbox: backlog": _undelivered_query(),
+        "callbacks: unhandled": _unhandled_callbacks_query(now),
+    }
 
 
 def _lock_id(key: str) -> int:

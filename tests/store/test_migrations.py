@@ -50,12 +50,14 @@ async def test_migrate_builds_the_schema_on_an_empty_database(db: Database) -> N
     assert schema == {
         "alembic_version": set(),
         "recordings": {
-            "ix_recordings_state",
+            "ix_recordings_state_end_time",
+            "ix_recordings_state_shown_phase_end_time",
             "ix_recordings_task_id",
-            "ix_recordings_team_id_start_time",
+            "ix_recordings_team_id_end_time",
         },
         "audit": {"ix_audit_recording_id"},
         "callback_events": {
+            "ix_callback_events_handled_at",
             "ix_callback_events_recording_id",
             "ix_callback_events_stream_name_event_type_event_time",
             "ix_callback_events_task_id",
@@ -91,6 +93,10 @@ async def test_a_database_from_before_migrations_is_adopted(db: Database) -> Non
     await store.migrate()
     row = await store.add(recording())
     async with store.engine.begin() as conn:  # back to what create_all used to leave
+        for index in ("ix_recordings_state_shown_phase_end_time", "ix_recordings_state_end_time",
+                      "ix_recordings_team_id_end_time"):
+            await conn.execute(text(f"DROP INDEX {index}"))
+        await conn.execute(text("CREATE INDEX ix_recordings_state ON recordings (state)"))
         await conn.execute(text("DROP TABLE callback_events"))
         await conn.execute(text("DROP TABLE outbox"))
         await conn.execute(text("DROP TABLE seen_requests"))
@@ -101,7 +107,6 @@ async def test_a_database_from_before_migrations_is_adopted(db: Database) -> Non
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN shown_phase"))
         await conn.execute(text("DROP TABLE audit"))
         await conn.execute(text("DROP TABLE alembic_version"))
-        await conn.execute(text("DROP INDEX ix_recordings_team_id_start_time"))
 
     await store.migrate()
     async with store.engine.connect() as conn:
