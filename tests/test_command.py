@@ -98,3 +98,11 @@ def test_a_mistyped_command_word_is_suggested(text, meant):
 def test_a_stream_that_looks_like_a_command_word_still_schedules_with_a_time():
     assert parse_command("lists tomorrow 8pm to 10pm") == Schedule(
         stream="lists", when_text="tomorrow 8pm to 10pm")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("帮助", ShowHelp), ("幫助", ShowHelp), ("新建", OpenForm), ("表单", OpenForm),
+    ("表單", OpenForm), ("列表", ListRecordings), ("列表 livetest", ListRecordings),
+])
+def test_chinese_command_words_in_either_script(text, kind):
+    assert isinstance(parse_command(text), kind)

@@ -2,7 +2,7 @@
 
 Syntax: `/record <stream> <when> [domain=<push domain>] [app=<app>] [template=<id>] [mixed]`,
 `/record list [stream]`, `/record stop <TaskId>`, `/record cancel <TaskId>`, `/record help`, and
-`/record` or `/record new` for the form. The command words have Chinese forms too (`帮助`,
+`/record` or `/record new` for the form. The command words have Chinese forms too (`帮助`/`幫助`,
 `列表`, `停止`, `取消`, `新建`). Options may stand anywhere after the stream; everything
 else after the stream is the time phrase. A stream whose name is a command word or reads as a
 time (`list`, `tomorrow`) is named with `stream=` (or in the form).
@@ -100,7 +100,7 @@ def parse_command(text: str) -> Command:
         return OpenForm()
     words = text.split()
     first = words[0].lower()
-    if first in {"help", "-h", "--help", "?", "帮助"}:
+    if first in {"help", "-h", "--help", "?", "帮助", "幫助"}:
         return ShowHelp()
     if first in {"list", "ls", "列表"}:
         if len(words) > 2:

@@ -167,3 +167,13 @@ def test_a_missing_stream_and_a_mistyped_command_are_said_so(shell):
     assert "流名称" in chinese and "/record livetest 明天晚上8点到10点" in chinese
     assert "The stream name" not in chinese and "Say when to record" not in chinese
     assert "Did you mean `/record list`?" in s.answer("/record lsit")
+
+
+def test_lang_gives_the_shell_user_a_slack_locale(shell):
+    s = shell("/record livetest 20:00-22:00", "/record livetest tomorrow 8pm to 10pm",
+              args=("--sandbox", "--tz", ZONE, "--lang", "zh-TW"))
+    assert s.returncode == 0
+    digits = s.answer("/record livetest 20:00-22:00")  # says no language: the locale decides
+    assert "錄製" in digits and "录制" not in digits and "Recording request" not in digits
+    english = s.answer("/record livetest tomorrow 8pm to 10pm")  # typed in English
+    assert "Recording request" in english
