@@ -125,8 +125,8 @@ def help_message(tr: Tr, today: date, reason: str | None = None,
         "it understood, then the TaskId (or Tencent's error) in the thread.\n"
         "*Usage:* {usage}\n"
         "`&lt;when&gt;` needs a start and an end: a range, or a start plus a duration; it is "
-        "read in your Slack time zone unless you name one (`8pm CET`, `北京时间`). Tencent allows up to "
-        "24 h per recording, ending within 7 days.\n"
+        "read in your Slack time zone unless you name one (`8pm CET`, `北京时间`). Tencent allows "
+        "up to 24 h per recording, ending within 7 days.\n"
         "`/record` alone (or `/record new`) opens a form.", usage=code(usage(tr)))
     domain = code(domains[0]) if domains else Mrkdwn("—")
     defaults = tr._("Defaults: domain {domain}, app {app}", domain=domain, app=code(app))
