@@ -11,10 +11,27 @@ import time
 import pytest
 
 from bot.slack.i18n import Lang
-from tests.e2e.conftest import CHANNEL
+from tests.e2e.conftest import CHANNEL, SlackClient, bot_env
 from tests.e2e.test_callbacks import cb_dir, cbot, cclient, post, signed, stream_event
+from tests.support.botproc import BotProcess
 
 __all__ = ["cb_dir", "cbot", "cclient"]  # the callback bot's fixtures, used here too
+
+
+@pytest.fixture(scope="module")
+def lbot(live, slack, tmp_path_factory):
+    """A bot of this module's own: the recordings made here stay out of other modules' lists."""
+    workdir = tmp_path_factory.mktemp("languages")
+    proc = BotProcess(bot_env(live, slack, workdir / "languages.db"), workdir).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def client(lbot, slack):
+    c = SlackClient(lbot, slack)
+    yield c
+    c.http.close()
 
 # What a Chinese answer may still say in Latin letters: names, codes and units.
 NAMES = {"TaskId", "RequestId", "Tencent", "Slack", "HLS", "VOD", "CSS", "CAM", "MiB", "KiB",
