@@ -25,24 +25,26 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.jobs import PHASE_INTERVAL, live_check_interval, repeat
+from bot.metrics import PrometheusMetrics
 from bot.recording.access import AccessGate, AccessPolicy
 from bot.recording.callbacks import CallbackNotices
 from bot.recording.intake import Intake
 from bot.recording.manage import ManageRecordings
 from bot.recording.outbox import OutboxRelay
 from bot.recording.phases import RootPhases
-from bot.recording.ports import Worker
+from bot.recording.ports import NO_METRICS, Metrics, Worker
 from bot.recording.reconcile import Heartbeat, Reconcile
 from bot.recording.schedule import ScheduleRecording
 from bot.recording.templates import TemplateCatalog
 from bot.slack.answers import Services
 from bot.slack.app import build_client
+from bot.slack.blocks.tencent_errors import known_codes
 from bot.slack.delivery import SlackSender
 from bot.slack.directory import SlackDirectory
 from bot.slack.i18n import Lang
 from bot.store import RecordingStore
 from bot.tencent.callbacks import parse_event
-from bot.tencent.live_api import ConfigurableLiveApi, TencentLiveApi
+from bot.tencent.live_api import UNKNOWN_OUTCOME_CODES, ConfigurableLiveApi, TencentLiveApi
 from bot.tencent.policy import GuardedLiveApi, RetryPolicy, SharedRateLimit
 from bot.timeparse import warm_up
 from bot.work import BackgroundWork
@@ -81,6 +83,7 @@ class Runtime:
     phases: RootPhases
     intake: Intake
     clock: Callable[[], datetime]
+    metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
     work: BackgroundWork = field(default_factory=BackgroundWork)
     ready: bool = False
     _loops: list[asyncio.Task[Any]] = field(default_factory=list, init=False, repr=False)
@@ -93,6 +96,7 @@ class Runtime:
             push_domains=self.settings.push_domains, app_name=self.settings.app_name,
             spawn=lambda coro, name: self.work.spawn(coro, name=name),
             default_language=Lang(self.settings.default_language),
+            metrics=self.metrics,
         )
 
     async def start(self) -> None:
@@ -172,8 +176,9 @@ def build_runtime(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Runtime:
     store = RecordingStore.from_url(settings.database_url)
+    metrics = build_metrics()
     if live is None:
-        live = build_live_api(settings)
+        live = build_live_api(settings, metrics)
     slack = build_client(settings.slack_bot_token, settings.slack_api_url)
     directory = SlackDirectory(slack, settings.default_timezone)
     gate = AccessGate(AccessPolicy(settings.access, directory), store)
@@ -190,7 +195,7 @@ def build_runtime(
         delivery=delivery,
         worker=worker,
         schedule=ScheduleRecording(live, store, gate, directory, clock, worker, delivery,
-                                   templates, recheck_after=recheck),
+                                   templates, recheck_after=recheck, metrics=metrics),
         manage=ManageRecordings(live, store, gate, clock, delivery, settings.admin_user_ids,
                                 settings.push_domains),
         reconcile=Reconcile(live, store, clock, worker, delivery, retry_after=recheck),
@@ -202,10 +207,17 @@ def build_runtime(
         phases=RootPhases(store, clock, delivery),
         intake=Intake(store, clock),
         clock=clock,
+        metrics=metrics,
     )
 
 
-def build_live_api(settings: Settings) -> GuardedLiveApi:
+def build_metrics() -> PrometheusMetrics:
+    """This bot's metrics, on a registry of its own; Tencent's error codes are labels only
+    when the bot knows them (its error catalogue, and the codes of a lost answer)."""
+    return PrometheusMetrics(known_codes() | UNKNOWN_OUTCOME_CODES)
+
+
+def build_live_api(settings: Settings, metrics: Metrics = NO_METRICS) -> GuardedLiveApi:
     """The Live API as the bot calls it: the SDK behind the shared limit and retry policy."""
     sdk = TencentLiveApi(
         secret_id=settings.tencent_secret_id,
@@ -214,11 +226,13 @@ def build_live_api(settings: Settings) -> GuardedLiveApi:
         endpoint=settings.live_endpoint,
         scheme=settings.live_scheme,
         timeout=settings.live_timeout,
+        metrics=metrics,
     )
     # One 20/s budget for Create/Describe/Stop/Delete (in Redis when several bot processes
     # share the account), retries with jitter, and never a blind second CreateRecordTask.
     return GuardedLiveApi(
         sdk,
-        SharedRateLimit(settings.redis_url, per_second=settings.tencent_rate_limit),
+        SharedRateLimit(settings.redis_url, per_second=settings.tencent_rate_limit,
+                        metrics=metrics),
         RetryPolicy(attempts=settings.tencent_attempts),
     )

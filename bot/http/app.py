@@ -1,5 +1,6 @@
 """The ASGI application for HTTP mode: Slack at POST /slack/events, Tencent Live's callbacks
-at POST /tencent/callback, GET /healthz (alive) and GET /readyz (ready to serve).
+at POST /tencent/callback, GET /healthz (alive), GET /readyz (ready to serve) and GET /metrics
+(Prometheus).
 
 Served by uvicorn (see bot.cli), not Bolt's development server. A Slack request is read,
 verified and checked here (bot.http.slack_requests) before Bolt sees it: a malformed or
@@ -20,6 +21,7 @@ from starlette.routing import Route
 
 from bot.http.callbacks import callback_route
 from bot.http.health import health_routes
+from bot.http.metrics import metrics_route
 from bot.http.slack_requests import Refused, SlackVerifier, bolt_request, read_signed_request
 from bot.runtime import Runtime
 from bot.slack.app import build_app
@@ -43,6 +45,7 @@ def create_web_app(rt: Runtime) -> Starlette:
                             e.status, e.reason,
                             size if size.isdigit() and len(size) < 16 else "none",
                             request.client.host if request.client else "?")
+                rt.metrics.slack_refused(e.status)
                 return JSONResponse({"error": e.reason}, status_code=e.status)
             response = await bolt_app.async_dispatch(bolt)
             return to_starlette_response(response)
@@ -60,6 +63,7 @@ def create_web_app(rt: Runtime) -> Starlette:
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             *health_routes(rt),
+            metrics_route(rt),
             callback_route(rt, rt.on_callback),
         ],
         lifespan=lifespan,

@@ -35,6 +35,8 @@ from starlette.routing import Route
 
 from bot.http.body import BodyTooLarge, read_limited
 from bot.http.health import health_routes
+from bot.http.metrics import metrics_route
+from bot.recording.ports import CallbackResult, Surface
 from bot.runtime import Runtime
 from bot.tencent.callbacks import (
     CALLBACK_PATH,
@@ -66,23 +68,32 @@ async def _read_limited(request: Request) -> bytes:
         raise CallbackRejected(400, str(e)) from None
 
 
+def _event_type(payload: object) -> int | None:
+    """The event type of a body that was read but refused, if it says one (an int)."""
+    value = payload.get("event_type") if isinstance(payload, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def callback_route(rt: Runtime, on_new: OnNew, clock: Callable[[], float] = time.time) -> Route:
     """The route; ``on_new(callback_id)`` is called for each newly kept event."""
 
     async def tencent_callback(request: Request) -> Response:
+        rt.metrics.request(Surface.TENCENT_CALLBACK)
         key = rt.settings.callback_key
-        if not key:
-            return _answer(503, "callbacks not configured")
-        if not rt.ready:
-            return _answer(503, "starting")
+        if not key or not rt.ready:
+            rt.metrics.callback(None, CallbackResult.NOT_CONFIGURED)
+            return _answer(503, "callbacks not configured" if not key else "starting")
+        payload: object = None
         try:
             payload = read_body(await _read_limited(request))
             verify_sign(key, payload, clock())
             event = parse_event(payload)
         except CallbackRejected as e:
             log.warning("Tencent callback refused with %d: %s", e.status, e.reason)
+            rt.metrics.callback(_event_type(payload), CallbackResult.REFUSED)
             return _answer(e.status, e.reason if e.status == 400 else "unauthorized")
         except ClientDisconnect:
+            rt.metrics.callback(None, CallbackResult.REFUSED)
             return Response(status_code=400)
         try:
             callback_id = await rt.callbacks.receive(event,
@@ -90,11 +101,14 @@ def callback_route(rt: Runtime, on_new: OnNew, clock: Callable[[], float] = time
         except Exception:
             log.exception("could not keep a Tencent callback (%s); Tencent will retry",
                           event.dedupe_key)
+            rt.metrics.callback(event.event_type, CallbackResult.NOT_STORED)
             return _answer(500, "not stored; try again")
         if callback_id is None:
             log.info("Tencent callback %s delivered again; already kept", event.dedupe_key)
+            rt.metrics.callback(event.event_type, CallbackResult.REDELIVERED)
         else:
             log.info("Tencent callback %s kept as event %d", event.dedupe_key, callback_id)
+            rt.metrics.callback(event.event_type, CallbackResult.KEPT)
             on_new(callback_id)
         return _answer(200)
 
@@ -102,8 +116,10 @@ def callback_route(rt: Runtime, on_new: OnNew, clock: Callable[[], float] = time
 
 
 def create_callback_app(rt: Runtime, on_new: OnNew) -> Starlette:
-    """Socket Mode's HTTP listener: the callback route, /healthz and /readyz, nothing else."""
-    return Starlette(routes=[callback_route(rt, on_new), *health_routes(rt)])
+    """Socket Mode's HTTP listener: the callback route, /healthz, /readyz and /metrics,
+    nothing else."""
+    return Starlette(routes=[callback_route(rt, on_new), *health_routes(rt),
+                             metrics_route(rt)])
 
 
 class CallbackServer:

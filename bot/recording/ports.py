@@ -14,6 +14,7 @@ can fail, named after what the person who asked needs to know:
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -269,6 +270,82 @@ class Directory(Protocol):
 
     async def group_members(self, group_id: str) -> frozenset[str] | None:
         """The members, or None when they cannot be known now (the check then fails closed)."""
+
+
+# ---- what an operator sees -------------------------------------------------------------------
+
+
+class Surface(enum.StrEnum):
+    """Where a request came in."""
+
+    COMMAND = "command"  # /record …
+    FORM = "form"  # a form submitted
+    BUTTON = "button"  # a button pressed (Stop, Cancel, Schedule anyway, More)
+    OTHER = "other"  # a shortcut, a form closed, anything else Slack sends
+    TENCENT_CALLBACK = "tencent_callback"  # POST /tencent/callback
+
+
+class ScheduleOutcome(enum.StrEnum):
+    """How a request to schedule a recording ended (``reason`` says more, see Metrics)."""
+
+    CREATED = "created"  # Tencent made the task
+    TENCENT_ERROR = "tencent_error"  # Tencent refused: reason is its error code
+    UNKNOWN = "unknown"  # no readable answer: reason is the code (Timeout, …)
+    REFUSED = "refused"  # the bot refused before Tencent: reason is why
+    ASKED = "asked_to_confirm"  # the requester is asked first: reason is what about
+    FAILED = "failed"  # the bot failed inside
+
+
+class CallbackResult(enum.StrEnum):
+    """What became of a callback Tencent sent."""
+
+    KEPT = "kept"
+    REDELIVERED = "redelivered"  # kept already: nothing new
+    REFUSED = "refused"  # 400/401: malformed, wrong sign, t out of range
+    NOT_STORED = "not_stored"  # 500: Tencent will retry
+    NOT_CONFIGURED = "not_configured"  # 503: no key, or starting
+
+
+class Metrics(Protocol):
+    """What the bot counts for its operator (bot.metrics: Prometheus). Every argument is from a
+    small, fixed set — never a user, a stream, a channel or a task — so the series stay few;
+    the adapter maps what is not in its set (an error code it does not know) to "other"."""
+
+    def request(self, surface: Surface, *, repeat: bool = False) -> None:
+        """A request came in (``repeat``: a retry or replay, acknowledged, not acted on)."""
+
+    def scheduled(self, outcome: ScheduleOutcome, reason: str = "") -> None: ...
+
+    def tencent_call(self, action: str, seconds: float, error_code: str | None) -> None:
+        """One Live API request sent (each attempt, each page) and how long it took."""
+
+    def rate_limit_wait(self, seconds: float) -> None:
+        """A call waited this long for its slot of the shared rate limit."""
+
+    def callback(self, event_type: int | None, result: CallbackResult) -> None:
+        """A Tencent callback (``event_type`` None when it could not be read)."""
+
+
+class NoMetrics:
+    """Counts nothing: the default for use cases and adapters built without metrics."""
+
+    def request(self, surface: Surface, *, repeat: bool = False) -> None:
+        pass
+
+    def scheduled(self, outcome: ScheduleOutcome, reason: str = "") -> None:
+        pass
+
+    def tencent_call(self, action: str, seconds: float, error_code: str | None) -> None:
+        pass
+
+    def rate_limit_wait(self, seconds: float) -> None:
+        pass
+
+    def callback(self, event_type: int | None, result: CallbackResult) -> None:
+        pass
+
+
+NO_METRICS: Metrics = NoMetrics()
 
 
 class EventReader(Protocol):

@@ -38,14 +38,17 @@ from bot.recording.model import (
 )
 from bot.recording.plan import Field, PlanError, Problem, plan_recording
 from bot.recording.ports import (
+    NO_METRICS,
     Clock,
     Directory,
     LiveApi,
     LiveApiError,
+    Metrics,
     Outbox,
     OutcomeUnknown,
     RecordTaskInfo,
     RecordTaskSpec,
+    ScheduleOutcome,
     Store,
     TencentRejected,
     Worker,
@@ -129,7 +132,8 @@ class ScheduleRecording:
     def __init__(self, live: LiveApi, store: Store, gate: AccessGate, directory: Directory,
                  clock: Clock, worker: Worker, outbox: Outbox,
                  templates: TemplateCatalog | None = None,
-                 recheck_after: timedelta = timedelta(seconds=30)) -> None:
+                 recheck_after: timedelta = timedelta(seconds=30),
+                 metrics: Metrics = NO_METRICS) -> None:
         self.live = live
         self.store = store
         self.gate = gate
@@ -139,6 +143,7 @@ class ScheduleRecording:
         self.outbox = outbox
         self.templates = templates
         self.recheck_after = recheck_after
+        self.metrics = metrics
         self._locks: dict[tuple[str, ...], asyncio.Lock] = {}
 
     def now_in(self, zone: UserZone) -> datetime:
@@ -165,8 +170,12 @@ class ScheduleRecording:
         name, template_problem = await self._template(request)
         if template_problem is not None:
             found.append(template_problem)
-        plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None,
-                              problems=found)
+        try:
+            plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None,
+                                  problems=found)
+        except PlanError as e:
+            self.metrics.scheduled(*outcome_of(Invalid(e)))
+            raise
         return replace(plan, template_name=name)
 
     async def _form_access(self, request: RecordRequest,
@@ -207,9 +216,13 @@ class ScheduleRecording:
         whether the request got as far as Tencent (then a task may exist)."""
         progress = _Progress()
         try:
-            return await self._run(request, plan, confirmed, progress)
+            result = await self._run(request, plan, confirmed, progress)
         except Exception as e:
+            self.metrics.scheduled(ScheduleOutcome.FAILED,
+                                   "tencent_asked" if progress.persisted else "nothing_created")
             raise ScheduleFailed(tencent_asked=progress.persisted) from e
+        self.metrics.scheduled(*outcome_of(result))
+        return result
 
     async def _run(self, request: RecordRequest, plan: Plan | None,
                    confirmed: frozenset[Confirm], progress: _Progress) -> ScheduleResult:
@@ -333,6 +346,31 @@ class ScheduleRecording:
                            request_id=e.request_id)
         log.info("created record task %s for %s", created.task_id, req.stream)
         return Outcome(State.CREATED, task_id=created.task_id, request_id=created.request_id)
+
+
+def outcome_of(result: ScheduleResult) -> tuple[ScheduleOutcome, str]:
+    """How a result is counted: the outcome, and a reason from a small fixed set (Tencent's
+    code as it came, for the adapter to bound)."""
+    match result:
+        case Scheduled(outcome=Outcome(state=State.CREATED)):
+            return ScheduleOutcome.CREATED, ""
+        case Scheduled(outcome=Outcome(state=State.FAILED, code=code)):
+            return ScheduleOutcome.TENCENT_ERROR, code or ""
+        case Scheduled(outcome=outcome):
+            return ScheduleOutcome.UNKNOWN, outcome.code or ""
+        case Refused():
+            return ScheduleOutcome.REFUSED, "access_denied"
+        case Invalid(error=error):
+            return ScheduleOutcome.REFUSED, error.problem.value.replace(" ", "_")
+        case Duplicate():
+            return ScheduleOutcome.REFUSED, "duplicate"
+        case Overlapping(refused=True):
+            return ScheduleOutcome.REFUSED, "too_many_overlaps"
+        case Overlapping():
+            return ScheduleOutcome.ASKED, "overlap"
+        case NeedsConfirmation(what=what):
+            return ScheduleOutcome.ASKED, what.value.replace(" ", "_")
+    raise AssertionError(f"not a schedule result: {result!r}")
 
 
 def is_long_overnight(plan: Plan) -> bool:

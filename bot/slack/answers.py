@@ -20,6 +20,7 @@ from bot.recording.access import AccessGate, Refused
 from bot.recording.intake import Intake
 from bot.recording.manage import Done, ManageRecordings
 from bot.recording.model import Plan, RecordRequest, Verb
+from bot.recording.ports import NO_METRICS, Metrics
 from bot.recording.schedule import (
     Confirm,
     Duplicate,
@@ -71,6 +72,7 @@ class Services:
     app_name: str
     spawn: Callable[[Coroutine[Any, Any, Any], str], object]
     default_language: Lang = Lang.EN
+    metrics: Metrics = NO_METRICS
 
     @property
     def default_push_domain(self) -> str:

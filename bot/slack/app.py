@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.recording.ports import Surface
 from bot.slack import listeners
 from bot.slack.answers import Services
 
@@ -39,6 +40,20 @@ def request_key(body: dict) -> str | None:
     (every command, button press and form submission has its own)."""
     trigger = body.get("trigger_id") if isinstance(body, dict) else None
     return f"trigger:{trigger}" if isinstance(trigger, str) and trigger else None
+
+
+def surface_of(body: dict) -> Surface:
+    """Which surface a request from Slack came from (for the operator's counts)."""
+    if not isinstance(body, dict):
+        return Surface.OTHER
+    if body.get("command"):
+        return Surface.COMMAND
+    kind = body.get("type")
+    if kind == "view_submission":
+        return Surface.FORM
+    if kind == "block_actions":
+        return Surface.BUTTON
+    return Surface.OTHER
 
 
 def _ignore_unused_token_warning(record: logging.LogRecord) -> bool:
@@ -67,7 +82,9 @@ def build_app(client: AsyncWebClient, signing_secret: str, socket_mode: bool,
         key = request_key(body)
         if key is not None and not await services.intake.first_sight(key):
             log.info("request %s seen already; acknowledged, not acted on again", key)
+            services.metrics.request(surface_of(body), repeat=True)
             return BoltResponse(status=200, body="")
+        services.metrics.request(surface_of(body))
         await next()
         return None
 

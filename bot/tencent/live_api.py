@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -23,9 +24,11 @@ from tencentcloud.live.v20180801 import models
 from tencentcloud.live.v20180801.live_client_async import LiveClient
 
 from bot.recording.ports import (
+    NO_METRICS,
     CreatedTask,
     LiveApi,
     LiveApiError,
+    Metrics,
     OutcomeUnknown,
     RecordTaskInfo,
     RecordTaskSpec,
@@ -37,6 +40,10 @@ log = logging.getLogger(__name__)
 
 # Codes the SDK itself raises when no usable answer came back from Tencent.
 _TRANSPORT_CODES = {"ClientNetworkError", "ServerNetworkError"}
+
+#: Every code an ``OutcomeUnknown`` raised here carries (the SDK's and the bot's own).
+UNKNOWN_OUTCOME_CODES = frozenset({*_TRANSPORT_CODES, "Timeout", "MalformedResponse",
+                                   "NoTaskId", "NoTemplateId"})
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,10 @@ class TencentLiveApi:
         endpoint: str,
         scheme: str = "https",
         timeout: int = 10,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
+        """``metrics`` hears of every request sent: its action, time and error code."""
+        self._metrics = metrics
         # protocol must be given to the constructor: the SDK copies it into `scheme` there.
         http_profile = HttpProfile(protocol=scheme, endpoint=endpoint, reqTimeout=timeout)
         profile = ClientProfile(httpProfile=http_profile, language="en-US")
@@ -220,6 +230,17 @@ class TencentLiveApi:
         ]
 
     async def _call(self, method, req):  # type: ignore[no-untyped-def]
+        started = time.monotonic()
+        code: str | None = None
+        try:
+            return await self._send(method, req)
+        except LiveApiError as e:
+            code = e.code
+            raise
+        finally:
+            self._metrics.tencent_call(method.__name__, time.monotonic() - started, code)
+
+    async def _send(self, method, req):  # type: ignore[no-untyped-def]
         try:
             return await method(req)
         except TencentCloudSDKException as e:

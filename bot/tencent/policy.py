@@ -32,7 +32,7 @@ import redis.asyncio
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
-from bot.recording.ports import TASK_GONE_CODES
+from bot.recording.ports import NO_METRICS, TASK_GONE_CODES, Metrics
 from bot.tencent.live_api import (
     CallbackTemplate,
     CallbackTemplateSpec,
@@ -175,10 +175,12 @@ class SharedRateLimit:
         max_ahead: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         """``max_ahead``: a shared slot further ahead than this many seconds means Redis's
         clock stepped back, and the schedule starts again from now (waiting callers, one per
-        process, are never that far ahead: 10 s is 190 processes at 20/s)."""
+        process, are never that far ahead: 10 s is 190 processes at 20/s). ``metrics`` hears
+        how long each ``acquire`` waited, in the queue and for the slot."""
         if per_second < 1:
             raise ValueError("per_second must be at least 1")
         if margin < 0 or storage_timeout <= 0 or max_ahead <= 0:
@@ -194,6 +196,7 @@ class SharedRateLimit:
         self._max_late = max(margin / 2, _MIN_LATENESS)
         self._clock = clock
         self._sleep = sleep
+        self._metrics = metrics
         self._url = storage_url or None
         self._pool: redis.asyncio.ConnectionPool | None = None
         self._script: AsyncScript | None = None
@@ -242,6 +245,13 @@ class SharedRateLimit:
         since the call ``per_second`` slots later could then arrive within one second of it;
         it reserves the next free slot instead, twice at most, then goes.
         """
+        asked = self._clock()
+        try:
+            await self._acquire()
+        finally:
+            self._metrics.rate_limit_wait(self._clock() - asked)
+
+    async def _acquire(self) -> None:
         async with self._turn:
             for attempt in range(1 + _LATE_RETRIES):
                 due = await self._reserve()
