@@ -335,6 +335,10 @@ def test_socket_mode_serves_callbacks_on_callback_port(live, slack, tmp_path):
         wait_reply(slack, root.params["ts"], "socket-file")
         assert post(bot, signed(file_event(task.task_id, "x", "y"), key="wrong")).status_code \
             == 401
+        # The operator's view is on the same port: the command that came over the socket too.
+        metrics = httpx.get(f"{bot.url}/metrics", timeout=10).text
+        assert 'recordbot_requests_total{surface="command"} 1.0' in metrics
+        assert 'recordbot_tencent_callbacks_total{event="record_file",result="kept"}' in metrics
     finally:
         assert bot.stop() == 0, bot.logs()
 
