@@ -85,11 +85,16 @@ def test_a_created_task_and_tencents_refusals_move_their_counters(mbot, mclient,
     for stream in ("mmade", "mnovod", "mweird"):
         ack, _ = mclient.command(f"{stream} tomorrow 8pm to 10pm", user="U0SHANGHAI")
         assert ack.status == 200
-        root_and_thread(slack, CHANNEL, stream)
-    after, text = scrape(mbot)
+        root_and_thread(slack, CHANNEL, stream, timeout=30)
+    outcomes = "recordbot_schedule_outcomes_total"
+    # The outcome is counted as the use case returns, a moment after its reply went out.
+    after = wait_until(mbot, lambda s: moved(before, s, outcomes, outcome="created",
+                                             reason="") >= 1
+                       and moved(before, s, outcomes, outcome="tencent_error",
+                                 reason="other") >= 1)
+    _, text = scrape(mbot)
 
     assert moved(before, after, "recordbot_requests_total", surface="command") == 3
-    outcomes = "recordbot_schedule_outcomes_total"
     assert moved(before, after, outcomes, outcome="created", reason="") == 1
     assert moved(before, after, outcomes, outcome="tencent_error",
                  reason="ResourceUnavailable.InvalidVodStatus") == 1
@@ -181,7 +186,7 @@ def test_the_outbox_backlog_is_what_the_database_has_undelivered(mbot, mclient, 
 
 def test_no_label_names_a_user_channel_stream_or_task(mbot, mclient, live, slack):
     mclient.command("mlabels tomorrow 8pm to 10pm", user="U0NEWYORK")
-    root_and_thread(slack, CHANNEL, "mlabels")
+    root_and_thread(slack, CHANNEL, "mlabels", timeout=30)
     post(mbot, signed(stream_event(1, "mlabels", "seq-m-labels")))
     samples, _ = scrape(mbot)
     private = {*USERS, CHANNEL, DEFAULT_TEAM_ID, *(t.task_id for t in live.tasks),
