@@ -170,10 +170,12 @@ def test_a_missing_stream_and_a_mistyped_command_are_said_so(shell):
 
 
 def test_lang_gives_the_shell_user_a_slack_locale(shell):
-    s = shell("/record livetest 20:00-22:00", "/record livetest tomorrow 8pm to 10pm",
+    # Two streams: at some hours both phrases name the same window, and a second request for
+    # one stream and window would be answered as a repeat of the first.
+    s = shell("/record digits 20:00-22:00", "/record words tomorrow 8pm to 10pm",
               args=("--sandbox", "--tz", ZONE, "--lang", "zh-TW"))
     assert s.returncode == 0
-    digits = s.answer("/record livetest 20:00-22:00")  # says no language: the locale decides
+    digits = s.answer("/record digits 20:00-22:00")  # says no language: the locale decides
     assert "錄製" in digits and "录制" not in digits and "Recording request" not in digits
-    english = s.answer("/record livetest tomorrow 8pm to 10pm")  # typed in English
+    english = s.answer("/record words tomorrow 8pm to 10pm")  # typed in English
     assert "Recording request" in english
