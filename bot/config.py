@@ -117,6 +117,10 @@ class Settings:
     callback_key: str | None = field(default=None, repr=False)  # TENCENT_CALLBACK_KEY
     callback_port: int | None = None  # Socket Mode: serve /tencent/callback on this port
     stream_grace_seconds: int = 120
+    # COMPLETENESS_GRACE_SECONDS: after a window ends, how long Tencent's files may take to
+    # arrive before the completeness report is written (also: how long after a push stopped
+    # its file may take before the thread is warned)
+    completeness_grace_seconds: int = 300
     lease_seconds: int = 15  # LEASE_SECONDS: a process's claim on a request it works on
     log_format: str = "text"  # LOG_FORMAT: text lines, or one JSON object per line
     # DEFAULT_LANGUAGE: for people whose text and Slack locale do not say (bot.slack.i18n)
@@ -347,6 +351,7 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
                 "served on PORT at /tencent/callback (unset CALLBACK_PORT)."
             )
     grace = _int(env, "STREAM_GRACE_SECONDS", 120, 1, 3600, problems)
+    completeness_grace = _int(env, "COMPLETENESS_GRACE_SECONDS", 300, 1, 7200, problems)
     lease = _int(env, "LEASE_SECONDS", 15, 3, 600, problems)
 
     if problems:
@@ -378,6 +383,7 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         callback_key=callback_key,
         callback_port=callback_port,
         stream_grace_seconds=grace,
+        completeness_grace_seconds=completeness_grace,
         lease_seconds=lease,
         log_format=log_format,
         default_language=language.value,

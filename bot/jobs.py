@@ -23,6 +23,11 @@ def live_check_interval(grace_seconds: int) -> float:
     return max(0.5, min(LIVE_CHECK_INTERVAL, grace_seconds / 2))
 
 
+#: How often windows that ended (and open ones, for warnings) are looked at for completeness;
+#: more often when COMPLETENESS_GRACE_SECONDS is shorter (as for the live check).
+completeness_interval = live_check_interval
+
+
 async def repeat(step: Callable[[], Awaitable[object]], interval: float, what: str,
                  paced: bool = False) -> None:
     """Run ``step`` every ``interval`` seconds until cancelled (at shutdown); when ``paced``,

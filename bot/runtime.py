@@ -24,10 +24,11 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.jobs import PHASE_INTERVAL, live_check_interval, repeat
+from bot.jobs import PHASE_INTERVAL, completeness_interval, live_check_interval, repeat
 from bot.metrics import PrometheusMetrics
 from bot.recording.access import AccessGate, AccessPolicy
 from bot.recording.callbacks import CallbackNotices
+from bot.recording.completeness import CompletenessReports
 from bot.recording.intake import Intake
 from bot.recording.manage import ManageRecordings
 from bot.recording.outbox import OutboxRelay
@@ -84,6 +85,7 @@ class Runtime:
     intake: Intake
     clock: Callable[[], datetime]
     metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
+    completeness: CompletenessReports | None = None
     work: BackgroundWork = field(default_factory=BackgroundWork)
     ready: bool = False
     _loops: list[asyncio.Task[Any]] = field(default_factory=list, init=False, repr=False)
@@ -131,6 +133,10 @@ class Runtime:
                                  paced=True), name="phases")
         self.keep_running(repeat(self.intake.forget_old, INTAKE_CLEANUP_INTERVAL,
                                  "trimming seen requests"), name="intake")
+        if self.completeness is not None:
+            interval = completeness_interval(self.settings.completeness_grace_seconds)
+            self.keep_running(repeat(self.completeness.round, interval,
+                                     "completeness reports"), name="completeness")
         if callbacks and self.settings.callback_key:
             self.keep_running(repeat(self._sweep_callbacks, CALLBACK_SWEEP_INTERVAL,
                                      "handling callbacks left unhandled"), name="callbacks")
@@ -208,6 +214,9 @@ def build_runtime(
         intake=Intake(store, clock),
         clock=clock,
         metrics=metrics,
+        completeness=CompletenessReports(
+            store, live, clock, timedelta(seconds=settings.completeness_grace_seconds),
+            parse_event, delivery, callbacks=bool(settings.callback_key)),
     )
 
 

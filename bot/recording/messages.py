@@ -31,6 +31,15 @@ from bot.recording.model import (
     Verb,
     ZoneFallback,
 )
+from bot.recording.report import (
+    CompletenessReport,
+    Gap,
+    GapCause,
+    RecordingWarning,
+    Verdict,
+    WarningKind,
+    Why,
+)
 from bot.timeparse import (
     Approximate,
     EndOnNextDay,
@@ -44,9 +53,10 @@ from bot.timeparse import (
 _CLASSES: dict[str, type] = {c.__name__: c for c in (
     Outcome, Reconciled, Managed, FileReady, RecordFile, StreamLive, StreamStopped,
     RecordingTrouble, NotLiveYet, Presentation, EndOnNextDay, ShorterReading, WeekdayReading,
-    Approximate, ReadAs, InProgress, OpenEnded,
+    Approximate, ReadAs, InProgress, OpenEnded, CompletenessReport, Gap, RecordingWarning,
 )}
-_ENUMS: dict[str, type[enum.Enum]] = {e.__name__: e for e in (State, Verb, ZoneFallback)}
+_ENUMS: dict[str, type[enum.Enum]] = {e.__name__: e for e in (
+    State, Verb, ZoneFallback, Verdict, Why, GapCause, WarningKind)}
 
 
 class UnreadableMessage(ValueError):

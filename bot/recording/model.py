@@ -183,6 +183,11 @@ class Recording:
     lease_until: datetime | None = None
     attempts: int = 0
     language: str = "en"  # what the request's messages are written in (the Slack layer's tag)
+    # The completeness report once posted (bot.recording.report), and when; when the thread
+    # was warned, while the window was open, that nothing seemed to be recorded.
+    reported_at: datetime | None = None
+    report: object | None = None  # a CompletenessReport
+    warned_at: datetime | None = None
 
     def phase(self, now: datetime) -> WindowPhase:
         return phase_at(self.start_time, self.end_time, now)

@@ -40,6 +40,7 @@ from bot.recording.model import (
     ZoneFallback,
     task_status_at,
 )
+from bot.recording.report import CompletenessReport, RecordingWarning
 
 #: The time now, aware. Use cases never read the wall clock themselves.
 Clock = Callable[[], datetime]
@@ -224,6 +225,20 @@ class Store(Protocol):
     async def claim_live_check(self, recording_id: int, at: datetime,
                                posts: Sequence[Post] = ()) -> bool: ...
 
+    async def due_reports(self, now: datetime, grace: timedelta,
+                          since: datetime) -> list[Recording]: ...
+
+    async def claim_report(self, recording_id: int, at: datetime, report: object,
+                           posts: Sequence[Post] = ()) -> bool: ...
+
+    async def due_warnings(self, now: datetime) -> list[Recording]: ...
+
+    async def claim_warning(self, recording_id: int, at: datetime,
+                            posts: Sequence[Post] = ()) -> bool: ...
+
+    async def recording_events(self, task_id: str | None, stream: str, domain: str, app: str,
+                               since: datetime, until: datetime) -> list[StoredEvent]: ...
+
     async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]: ...
 
     async def next_phase_change(self, now: datetime) -> datetime | None: ...
@@ -236,7 +251,7 @@ class Store(Protocol):
 
 #: What goes into a recording's thread: Tencent's answer, a later check, a stop or cancel, or
 #: what a callback means (bot.recording.events). It travels as a ``Post`` (bot.recording.model).
-ThreadMessage = Outcome | Reconciled | Managed | Notice
+ThreadMessage = Outcome | Reconciled | Managed | Notice | CompletenessReport | RecordingWarning
 
 
 class Outbox(Protocol):

@@ -23,6 +23,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.recording.events import Notice
 from bot.recording.model import Managed, Outcome, Pending, PostKind, Reconciled, Recording
 from bot.recording.outbox import TryLater
+from bot.recording.report import CompletenessReport, RecordingWarning
 from bot.slack.blocks.notices import notice_message
 from bot.slack.blocks.outcome import (
     managed_message,
@@ -30,6 +31,7 @@ from bot.slack.blocks.outcome import (
     outcome_message,
     reconciled_message,
 )
+from bot.slack.blocks.report import report_message, warning_message
 from bot.slack.blocks.root import RootView, root_message
 from bot.slack.blocks.text import code
 from bot.slack.i18n import Tr
@@ -150,5 +152,9 @@ def _render(rec: Recording, message: object) -> tuple[dict, str | None]:
         return reconciled_message(tr, message.found_task_id), tr._("checked with Tencent")
     if isinstance(message, Managed):
         return managed_message(tr, message, rec.timezone), managed_note(tr, message)
+    if isinstance(message, CompletenessReport):
+        return report_message(rec, message), None
+    if isinstance(message, RecordingWarning):
+        return warning_message(rec, message), None
     notice: Notice = message  # type: ignore[assignment]
     return notice_message(rec, notice), None

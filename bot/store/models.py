@@ -81,9 +81,14 @@ class RecordingRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The language of the request's messages (bot.slack.i18n.Lang): "en", "zh_CN", "zh_TW".
     language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    # The completeness report (bot.recording.messages JSON) and when it was claimed, once, by
+    # one process; when the open window's warning was said (once).
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    report: Mapped[str | None] = mapped_column(Text)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @validates("start_time", "end_time", "created_at", "updated_at", "live_checked_at",
-               "lease_until")
+               "lease_until", "reported_at", "warned_at")
     def _check_instant(self, key: str, value: datetime | None) -> datetime | None:
         return None if value is None else aware_utc(value, key)
 

@@ -341,6 +341,75 @@ class RecordingStore:
         )
         return await self._changed(stmt, recording_id, posts)
 
+    # Completeness reports and the open window's warnings
+
+    async def due_reports(self, now: datetime, grace: timedelta,
+                          since: datetime) -> list[Recording]:
+        """Recordings whose window ended (or that were stopped) at least ``grace`` ago, after
+        ``since``, and whose completeness was not reported yet; oldest first."""
+        now = aware_utc(now, "now")
+        return await self._recordings(
+            select(RecordingRow)
+            .where(
+                RecordingRow.reported_at.is_(None),
+                RecordingRow.task_id.is_not(None),
+                RecordingRow.end_time >= aware_utc(since, "since"),
+                or_(and_(RecordingRow.state == State.CREATED,
+                         RecordingRow.end_time <= now - grace),
+                    and_(RecordingRow.state == State.STOPPED,
+                         or_(RecordingRow.end_time <= now - grace,
+                             RecordingRow.updated_at <= now - grace))),
+            )
+            .order_by(RecordingRow.end_time, RecordingRow.id)
+            .limit(50)
+        )
+
+    async def claim_report(self, recording_id: int, at: datetime, report: object,
+                           posts: Sequence[Post] = ()) -> bool:
+        """Keep the report and store ``posts`` with it, if none was kept yet: of two
+        processes reporting one recording, exactly one gets True."""
+        stmt = (
+            update(RecordingRow)
+            .where(RecordingRow.id == recording_id, RecordingRow.reported_at.is_(None))
+            .values(reported_at=aware_utc(at, "at"), report=messages.dump(report))
+        )
+        return await self._changed(stmt, recording_id, posts)
+
+    async def due_warnings(self, now: datetime) -> list[Recording]:
+        """Scheduled recordings whose window is open and whose thread was not warned yet."""
+        now = aware_utc(now, "now")
+        return await self._recordings(
+            select(RecordingRow)
+            .where(RecordingRow.state == State.CREATED, RecordingRow.warned_at.is_(None),
+                   RecordingRow.start_time <= now, RecordingRow.end_time > now)
+            .order_by(RecordingRow.start_time, RecordingRow.id)
+        )
+
+    async def claim_warning(self, recording_id: int, at: datetime,
+                            posts: Sequence[Post] = ()) -> bool:
+        stmt = (
+            update(RecordingRow)
+            .where(RecordingRow.id == recording_id, RecordingRow.warned_at.is_(None))
+            .values(warned_at=aware_utc(at, "at"))
+        )
+        return await self._changed(stmt, recording_id, posts)
+
+    async def recording_events(self, task_id: str | None, stream: str, domain: str, app: str,
+                               since: datetime, until: datetime) -> list[StoredEvent]:
+        """The kept events about one recording: every event naming its task, and the
+        stream's events (push, break, status) between ``since`` and ``until``."""
+        of_stream = and_(
+            CallbackRow.stream_name == stream,
+            func.lower(CallbackRow.domain_name) == domain.lower(),
+            CallbackRow.app_name == app,
+            CallbackRow.event_time >= aware_utc(since, "since"),
+            CallbackRow.event_time <= aware_utc(until, "until"),
+        )
+        cond = of_stream if not task_id else or_(CallbackRow.task_id == task_id, of_stream)
+        return await self._events(
+            select(CallbackRow).where(cond).order_by(CallbackRow.event_time, CallbackRow.id)
+            .limit(2000))
+
     # Root messages whose window phase moved on
 
     async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]:
@@ -517,7 +586,7 @@ _RECORDING_FIELDS = frozenset(f.name for f in fields(Recording))
 
 def _column_value(key: str, value: Any) -> Any:
     """A field's value as its column keeps it (the presentation as JSON)."""
-    if key == "presentation" and value is not None and not isinstance(value, str):
+    if key in ("presentation", "report") and value is not None and not isinstance(value, str):
         return messages.dump(value)
     return value
 
@@ -747,6 +816,10 @@ def _recording(row: RecordingRow) -> Recording:
     except messages.UnreadableMessage:
         values["presentation"] = None
     values["attempts"] = row.attempts or 0
+    try:
+        values["report"] = messages.load(row.report)
+    except messages.UnreadableMessage:
+        values["report"] = None
     return Recording(**values)
 
 

@@ -348,6 +348,47 @@ class MemoryStore:
         self._post(recording_id, posts)
         return True
 
+    async def due_reports(self, now: datetime, grace: timedelta,
+                          since: datetime) -> list[Recording]:
+        return [r for r in self.rows.values()
+                if r.reported_at is None and r.task_id and r.end_time >= since
+                and ((r.state is State.CREATED and r.end_time <= now - grace)
+                     or (r.state is State.STOPPED and (r.end_time <= now - grace
+                                                        or r.updated_at <= now - grace)))]
+
+    async def claim_report(self, recording_id: int, at: datetime, report: object,
+                           posts: Iterable[Post] = ()) -> bool:
+        row = self.rows.get(recording_id)
+        if row is None or row.reported_at is not None:
+            return False
+        self.rows[recording_id] = replace(row, reported_at=at, report=report)
+        self._post(recording_id, posts)
+        return True
+
+    async def due_warnings(self, now: datetime) -> list[Recording]:
+        return [r for r in self.rows.values()
+                if r.state is State.CREATED and r.warned_at is None
+                and r.start_time <= now < r.end_time]
+
+    async def claim_warning(self, recording_id: int, at: datetime,
+                            posts: Iterable[Post] = ()) -> bool:
+        row = self.rows.get(recording_id)
+        if row is None or row.warned_at is not None:
+            return False
+        self.rows[recording_id] = replace(row, warned_at=at)
+        self._post(recording_id, posts)
+        return True
+
+    async def recording_events(self, task_id: str | None, stream: str, domain: str, app: str,
+                               since: datetime, until: datetime) -> list[StoredEvent]:
+        return sorted(
+            (e for e in self.events.values()
+             if (task_id and e.task_id == task_id)
+             or (e.stream_name == stream and (e.domain_name or "").lower() == domain.lower()
+                 and e.app_name == app and e.event_time is not None
+                 and since <= e.event_time <= until)),
+            key=lambda e: (e.event_time or e.received_at, e.id))
+
     async def stale_roots(self, now: datetime, limit: int = 100) -> list[Recording]:
         return [r for r in self.rows.values()
                 if r.state is State.CREATED and r.root_ts and r.shown_phase is not None

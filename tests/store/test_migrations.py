@@ -100,7 +100,8 @@ async def test_a_database_from_before_migrations_is_adopted(db: Database) -> Non
         await conn.execute(text("DROP TABLE callback_events"))
         await conn.execute(text("DROP TABLE outbox"))
         await conn.execute(text("DROP TABLE seen_requests"))
-        for column in ("presentation", "lease_owner", "lease_until", "attempts", "language"):
+        for column in ("presentation", "lease_owner", "lease_until", "attempts", "language",
+                       "reported_at", "report", "warned_at"):
             await conn.execute(text(f"ALTER TABLE recordings DROP COLUMN {column}"))
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN live_checked_at"))
         await conn.execute(text("ALTER TABLE recordings DROP COLUMN when_text"))
