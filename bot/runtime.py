@@ -29,6 +29,7 @@ from bot.metrics import PrometheusMetrics
 from bot.recording.access import AccessGate, AccessPolicy
 from bot.recording.callbacks import CallbackNotices
 from bot.recording.completeness import CompletenessReports
+from bot.recording.home import ControlRoom
 from bot.recording.intake import Intake
 from bot.recording.manage import ManageRecordings
 from bot.recording.outbox import OutboxRelay
@@ -99,6 +100,7 @@ class Runtime:
             spawn=lambda coro, name: self.work.spawn(coro, name=name),
             default_language=Lang(self.settings.default_language),
             metrics=self.metrics,
+            home=ControlRoom(self.store, self.clock),
         )
 
     async def start(self) -> None:

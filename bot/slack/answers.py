@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recording.access import AccessGate, Refused
+from bot.recording.home import ControlRoom
 from bot.recording.intake import Intake
 from bot.recording.manage import Done, ManageRecordings
 from bot.recording.model import Plan, RecordRequest, Verb
@@ -73,6 +74,7 @@ class Services:
     spawn: Callable[[Coroutine[Any, Any, Any], str], object]
     default_language: Lang = Lang.EN
     metrics: Metrics = NO_METRICS
+    home: ControlRoom | None = None  # App Home's overview
 
     @property
     def default_push_domain(self) -> str:

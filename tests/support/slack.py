@@ -185,3 +185,60 @@ def block_action_payload(
             "action_ts": f"{time.time():.6f}",
         }],
     }
+
+
+def event_body(event: Mapping[str, Any], team_id: str = DEFAULT_TEAM_ID) -> str:
+    """An Events API delivery (``event_callback``) as Slack POSTs it: JSON."""
+    return json.dumps({
+        "token": "legacy-verification-token", "team_id": team_id, "api_app_id": DEFAULT_APP_ID,
+        "event": dict(event), "type": "event_callback",
+        "event_id": f"Ev{time.monotonic_ns()}", "event_time": int(time.time()),
+    })
+
+
+def app_home_opened_event(user_id: str = DEFAULT_USER_ID) -> dict[str, Any]:
+    return {"type": "app_home_opened", "user": user_id, "channel": "D0HOMECHAN", "tab": "home",
+            "event_ts": f"{time.time():.6f}"}
+
+
+def home_action_payload(action_id: str, value: str, *, user_id: str = DEFAULT_USER_ID,
+                        team_id: str = DEFAULT_TEAM_ID,
+                        trigger_id: str | None = None) -> dict[str, Any]:
+    """A ``block_actions`` from a button on the App Home tab: no channel, no response_url."""
+    return {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "fake-workspace"},
+        "user": {"id": user_id, "username": "tester", "name": "tester", "team_id": team_id},
+        "api_app_id": DEFAULT_APP_ID, "token": "legacy-verification-token",
+        "container": {"type": "view", "view_id": "V0HOME0001"},
+        "trigger_id": trigger_id or fresh_trigger(),
+        "view": {"id": "V0HOME0001", "type": "home", "callback_id": "", "private_metadata": "",
+                 "blocks": [], "state": {"values": {}}},
+        "actions": [{"action_id": action_id, "block_id": "b", "value": value, "type": "button",
+                     "action_ts": f"{time.time():.6f}"}],
+    }
+
+
+def global_shortcut_payload(callback_id: str, *, user_id: str = DEFAULT_USER_ID,
+                            team_id: str = DEFAULT_TEAM_ID,
+                            trigger_id: str | None = None) -> dict[str, Any]:
+    return {"type": "shortcut", "callback_id": callback_id, "token": "legacy-verification-token",
+            "action_ts": f"{time.time():.6f}",
+            "team": {"id": team_id, "domain": "fake-workspace"},
+            "user": {"id": user_id, "username": "tester", "team_id": team_id},
+            "trigger_id": trigger_id or fresh_trigger()}
+
+
+def message_shortcut_payload(callback_id: str, text: str, *, user_id: str = DEFAULT_USER_ID,
+                             channel_id: str = DEFAULT_CHANNEL_ID,
+                             team_id: str = DEFAULT_TEAM_ID, message_ts: str = "1700000000.0001",
+                             response_url: str = "https://hooks.slack.test/actions/x",
+                             trigger_id: str | None = None) -> dict[str, Any]:
+    return {"type": "message_action", "callback_id": callback_id,
+            "token": "legacy-verification-token", "action_ts": f"{time.time():.6f}",
+            "team": {"id": team_id, "domain": "fake-workspace"},
+            "user": {"id": user_id, "username": "tester", "team_id": team_id},
+            "channel": {"id": channel_id, "name": "test-channel"},
+            "message": {"type": "message", "user": "U0OTHER", "ts": message_ts, "text": text},
+            "message_ts": message_ts, "response_url": response_url,
+            "trigger_id": trigger_id or fresh_trigger()}

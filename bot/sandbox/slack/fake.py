@@ -251,6 +251,10 @@ class SlackFake:
     def view(self, view_id: str) -> dict[str, Any] | None:
         return self.workspace.view(view_id)
 
+    def home(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab last published for ``user_id`` (views.publish), or None."""
+        return self.workspace.home(user_id)
+
     def responses(self, key: str) -> list[dict[str, Any]]:
         """JSON bodies posted to ``response_url(key)``, oldest first."""
         return self.workspace.responses(key)

@@ -281,6 +281,7 @@ class SlackWorkspace:
             self._replies: dict[tuple[str, str], list[dict[str, Any]]] = {}
             self._ephemerals: list[dict[str, Any]] = []
             self._views: dict[str, dict[str, Any]] = {}
+            self._homes: dict[str, dict[str, Any]] = {}
             self._responses: dict[str, list[dict[str, Any]]] = {}
             if first:
                 self._next_ts = FIRST_TS_MICROS
@@ -460,6 +461,25 @@ class SlackWorkspace:
     def views(self) -> list[dict[str, Any]]:
         with self._changed:
             return copy.deepcopy(list(self._views.values()))
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """Store ``view`` as ``user_id``'s Home tab (the same id across publishes)."""
+        view = copy.deepcopy(view)
+        with self._changed:
+            old = self._homes.get(user_id)
+            if old is None:
+                self._view_counter += 1
+                view["id"] = f"V0HOME{self._view_counter:04d}"
+            else:
+                view["id"] = old["id"]
+            view["hash"] = self._new_view_hash()
+            self._homes[user_id] = view
+            self._changed.notify_all()
+            return copy.deepcopy(view)
+
+    def home(self, user_id: str) -> dict[str, Any] | None:
+        with self._changed:
+            return copy.deepcopy(self._homes.get(user_id))
 
     # -- response_url posts --------------------------------------------------------------------
 

@@ -101,6 +101,7 @@ class WebApi:
             "views.open": self._views_open,
             "views.push": self._views_push,
             "views.update": self._views_update,
+            "views.publish": self._views_publish,
         }
 
     @property
@@ -278,6 +279,21 @@ class WebApi:
         view = self._new_view(request)
         view["previous_view_id"] = current.get("previous_view_id")
         return {"ok": True, "view": self._ws.replace_view(current["id"], view)}
+
+    def _views_publish(self, request: ApiRequest) -> dict[str, Any]:
+        """A user's Home tab: one view per user, replaced by each publish (``hash`` guards
+        against a stale one, as Slack does)."""
+        user_id = request.require("user_id", "invalid_arguments")
+        if self._ws.user(user_id) is None:
+            raise SlackApiFailure("user_not_found")
+        view = self._new_view(request)
+        if view.get("type") != "home":
+            raise SlackApiFailure("invalid_arguments", "views.publish takes a home view")
+        current = self._ws.home(user_id)
+        expected_hash = request.get("hash")
+        if current is not None and expected_hash is not None and expected_hash != current["hash"]:
+            raise SlackApiFailure("hash_conflict")
+        return {"ok": True, "view": self._ws.publish_home(user_id, view)}
 
     def _target_view(self, request: ApiRequest) -> dict[str, Any]:
         view_id, external_id = request.get("view_id"), request.get("external_id")

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 
 from slack_sdk.models.blocks import (
+    ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -56,7 +60,18 @@ def record_form(
         )
     live = Option(text=tr._("Live push"), value="0")
     mixed = Option(text=tr._("Mixed stream (A+B=C)"), value="1")
-    blocks = [
+    blocks: list = []
+    if initial.get("note"):  # e.g. where the form's prefill came from (a message shortcut)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=initial["note"])]))
+    if not channel_id:  # opened from App Home or a global shortcut: where to post?
+        blocks.append(InputBlock(
+            block_id="channel", label=tr._("Post in"),
+            hint=tr._("The root message and its thread go to this channel."),
+            element=ConversationSelectElement(
+                action_id="value", filter=ConversationFilter(include=["public", "private"],
+                                                             exclude_bot_users=True)),
+        ))
+    blocks += [
         InputBlock(
             block_id="stream",
             label=tr._("Stream name"),
@@ -78,7 +93,7 @@ def record_form(
             element=PlainTextInputElement(
                 action_id="value",
                 placeholder="tomorrow 8pm to 10pm · 明天晚上8点到10点",
-                max_length=300,
+                max_length=300, initial_value=initial.get("when"),
             ),
         ),
         _template_input(tr, templates),
@@ -96,7 +111,8 @@ def record_form(
         title=PlainTextObject(text=tr._("Schedule a recording")),
         submit=PlainTextObject(text=tr.p_("button", "Schedule")),
         close=PlainTextObject(text=tr.p_("button", "Cancel")),
-        private_metadata=json.dumps({"channel_id": channel_id, "lang": tr.lang.value}),
+        private_metadata=json.dumps({"channel_id": channel_id, "lang": tr.lang.value,
+                                     **({} if channel_id else {"pick": True})}),
         blocks=blocks,
     )
 

@@ -190,14 +190,19 @@ def _cancel_button(tr: Tr, value: str) -> ButtonElement:
     )
 
 
-def manage_buttons(tr: Tr, recording_id: int, phase: WindowPhase) -> ActionsBlock | None:
+def manage_button(tr: Tr, recording_id: int, phase: WindowPhase) -> ButtonElement | None:
     """What the window allows: Cancel before it opens, Stop while it is open, nothing after."""
     value = recording_value(recording_id)
     if phase is WindowPhase.BEFORE:
-        return ActionsBlock(block_id="manage", elements=[_cancel_button(tr, value)])
+        return _cancel_button(tr, value)
     if phase is WindowPhase.DURING:
-        return ActionsBlock(block_id="manage", elements=[_stop_button(tr, value)])
+        return _stop_button(tr, value)
     return None
+
+
+def manage_buttons(tr: Tr, recording_id: int, phase: WindowPhase) -> ActionsBlock | None:
+    button = manage_button(tr, recording_id, phase)
+    return None if button is None else ActionsBlock(block_id="manage", elements=[button])
 
 
 def root_message(view: RootView, now: datetime) -> dict:

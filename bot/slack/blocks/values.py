@@ -21,6 +21,9 @@ LIST_MORE_ACTION = "list_page"
 OVERLAP_CONFIRM_ACTION = "overlap_confirm"
 LONG_CONFIRM_ACTION = "long_confirm"
 FORM_CALLBACK_ID = "record_form"
+HOME_NEW_ACTION = "home_schedule"  # App Home: "Schedule a recording"
+GLOBAL_SHORTCUT_ID = "record_schedule"  # the global shortcut "Schedule a recording"
+MESSAGE_SHORTCUT_ID = "record_from_message"  # the message shortcut "Record this"
 
 
 class StaleValue(ValueError):

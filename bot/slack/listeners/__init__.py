@@ -11,12 +11,13 @@ from bot.slack.answers import Services
 from bot.slack.blocks.values import (
     CANCEL_ACTION,
     FORM_CALLBACK_ID,
+    HOME_NEW_ACTION,
     LIST_MORE_ACTION,
     LONG_CONFIRM_ACTION,
     OVERLAP_CONFIRM_ACTION,
     STOP_ACTION,
 )
-from bot.slack.listeners import actions, commands, views
+from bot.slack.listeners import actions, commands, home, views
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -27,3 +28,5 @@ def register(app: AsyncApp, services: Services) -> None:
     app.action(LIST_MORE_ACTION)(partial(actions.next_page, services=services))
     app.action(OVERLAP_CONFIRM_ACTION)(partial(actions.schedule_anyway, services=services))
     app.action(LONG_CONFIRM_ACTION)(partial(actions.schedule_anyway, services=services))
+    app.event("app_home_opened")(partial(home.home_opened, services=services))
+    app.action(HOME_NEW_ACTION)(partial(home.schedule_from_home, services=services))

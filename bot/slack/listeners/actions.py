@@ -20,11 +20,20 @@ from bot.slack.blocks.values import (
 )
 from bot.slack.context import Actor
 from bot.slack.i18n import Tr
+from bot.slack.listeners.home import direct, publish_home
+
+
+def _from_home(body: dict) -> bool:
+    view = body.get("view")
+    return isinstance(view, dict) and view.get("type") == "home"
 
 
 async def _manage(verb: Verb, ack: AsyncAck, body: dict, action: dict,
                   client: AsyncWebClient, respond: AsyncRespond, services: Services) -> None:
     await ack()
+    if _from_home(body):  # no response_url there: answer by DM, then show the Home anew
+        await _manage_from_home(verb, body, action, client, services)
+        return
     try:
         recording_id = recording_from_value(action.get("value"))
     except StaleValue:
@@ -34,6 +43,27 @@ async def _manage(verb: Verb, ack: AsyncAck, body: dict, action: dict,
         return
     services.spawn(manage_and_answer(services, client, verb, Actor.of_interaction(body),
                                      respond, recording_id=recording_id), str(verb))
+
+
+async def _manage_from_home(verb: Verb, body: dict, action: dict, client: AsyncWebClient,
+                            services: Services) -> None:
+    actor = Actor.of_interaction(body)
+    tell = direct(client, actor.user_id)
+    try:
+        recording_id = recording_from_value(action.get("value"))
+    except StaleValue:
+        tr = Tr.of(await services.language(actor.user_id))
+        await tell(text=tr._(":warning: That button is out of date; use `/record list`."))
+        return
+    rec = await services.manage.store.get(recording_id)
+    # The act is the root message's; its channel is the recording's (for channel rules).
+    actor = Actor(actor.team_id, actor.user_id, rec.channel_id if rec else "")
+
+    async def act_then_refresh() -> None:
+        await manage_and_answer(services, client, verb, actor, tell, recording_id=recording_id)
+        await publish_home(services, client, actor.user_id, actor.team_id)
+
+    services.spawn(act_then_refresh(), str(verb))
 
 
 async def stop(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,

@@ -28,6 +28,8 @@ ACCESS_CHECK_BUDGET = 1.0  # usergroups.users.list, when not cached
 
 def _value(values: dict, block_id: str) -> str:
     element = values.get(block_id, {}).get("value", {})
+    if element.get("type") == "conversations_select":
+        return (element.get("selected_conversation") or "").strip()
     if element.get("type") in ("static_select", "radio_buttons"):
         return ((element.get("selected_option") or {}).get("value") or "").strip()
     return (element.get("value") or "").strip()
@@ -43,7 +45,7 @@ def _metadata(raw: object) -> dict:
     except ValueError:
         meta = None
     if not isinstance(meta, dict) or not isinstance(meta.get("channel_id"), str) \
-            or not meta["channel_id"]:
+            or not (meta["channel_id"] or meta.get("pick") is True):
         raise StaleForm(str(raw)[:80])
     return meta
 
@@ -73,7 +75,10 @@ def read_form(view: dict, body: dict, locale: str | None = None,
         else:
             problems = (PlanError(Field.TEMPLATE, Problem.TEMPLATE_NOT_A_NUMBER, template_raw),)
     when = _value(values, "when")
-    actor = Actor.of_interaction(body, channel_id=meta["channel_id"])
+    channel = meta["channel_id"] or _value(values, "channel")  # picked in the form
+    if not channel:
+        raise StaleForm("no channel")
+    actor = Actor.of_interaction(body, channel_id=channel)
     return RecordRequest(
         team_id=actor.team_id,
         channel_id=actor.channel_id,

@@ -1,0 +1,100 @@
+"""App Home end to end: opening the Home tab publishes the control room, with the right
+sections for each user, their buttons, and a button that opens the form."""
+
+from __future__ import annotations
+
+import time
+
+from tests.e2e.conftest import SlackClient
+from tests.e2e.test_manage import schedule
+from tests.support.slack import app_home_opened_event, event_body, home_action_payload
+
+TEAM = "T0HOMETAB"
+
+
+def open_home(client: SlackClient, slack, user: str) -> dict:
+    before = len([c for c in slack.calls("views.publish") if c.params.get("user_id") == user])
+    reply = client.post(event_body(app_home_opened_event(user), team_id=TEAM))
+    assert reply.status == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        calls = [c for c in slack.calls("views.publish") if c.params.get("user_id") == user]
+        if len(calls) > before:
+            assert calls[-1].ok, calls[-1].describe()
+            return slack.home(user)
+        time.sleep(0.05)
+    raise AssertionError("no views.publish")
+
+
+def sections(view: dict) -> dict[str, dict[str, list[dict]]]:
+    """{section header: {"Yours"|"The team's": [section blocks]}}."""
+    found: dict[str, dict[str, list[dict]]] = {}
+    head = group = None
+    for block in view["blocks"]:
+        if block["type"] == "header":
+            head, group = block["text"]["text"], None
+            found[head] = {}
+        elif block["type"] == "context" and head and block["elements"][0]["text"] in (
+                "*Yours*", "*The team's*"):
+            group = block["elements"][0]["text"].strip("*")
+            found[head][group] = []
+        elif block["type"] == "section" and head and group:
+            found[head][group].append(block)
+    return found
+
+
+def of(blocks: list[dict], stream: str) -> dict:
+    [block] = [b for b in blocks if f"`{stream}`" in b["text"]["text"]]
+    return block
+
+
+def test_app_home_shows_each_user_their_own_and_the_teams(client, slack):
+    schedule(client, slack, "homelive", "for 1 hour", user="U0SHANGHAI", team=TEAM)
+    schedule(client, slack, "homenext", "tomorrow 8pm to 10pm", user="U0SHANGHAI", team=TEAM)
+    schedule(client, slack, "homeny", "tomorrow 8pm to 10pm", user="U0NEWYORK", team=TEAM)
+
+    mei = sections(open_home(client, slack, "U0SHANGHAI"))
+    live, upcoming = mei[":red_circle: Live now"], mei[":calendar: Upcoming"]
+    mine_live = of(live["Yours"], "homelive")
+    assert mine_live["accessory"]["action_id"] == "recording_stop"
+    assert "The team's" not in live
+    assert of(upcoming["Yours"], "homenext")["accessory"]["action_id"] == "recording_cancel"
+    team_next = of(upcoming["The team's"], "homeny")
+    assert "accessory" not in team_next  # not hers to cancel
+    assert "<@U0NEWYORK>" in team_next["text"]["text"]
+
+    sam = sections(open_home(client, slack, "U0NEWYORK"))
+    assert of(sam[":calendar: Upcoming"]["Yours"], "homeny")["accessory"]["action_id"] == \
+        "recording_cancel"
+    theirs = of(sam[":red_circle: Live now"]["The team's"], "homelive")
+    assert "accessory" not in theirs and "<@U0SHANGHAI>" in theirs["text"]["text"]
+    assert "Yours" not in sam[":red_circle: Live now"]
+
+
+def test_stop_from_app_home_stops_it_and_refreshes_the_tab(client, slack, live):
+    ts, rid = schedule(client, slack, "homestop", "for 1 hour", user="U0SHANGHAI", team=TEAM)
+    open_home(client, slack, "U0SHANGHAI")
+    before = len(slack.calls("views.publish"))
+    reply = client.interact(home_action_payload("recording_stop", str(rid), user_id="U0SHANGHAI",
+                                                team_id=TEAM))
+    assert reply.status == 200
+    slack.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == ts
+                   and "stopped" in c.params.get("text", "").lower(), timeout=10)
+    slack.wait_for("views.publish", lambda c: len(slack.calls("views.publish")) > before,
+                   timeout=10)
+    home = slack.home("U0SHANGHAI")
+    assert "homestop" not in str(sections(home)[":red_circle: Live now"])
+    [task] = [t for t in live.tasks if t.stream_name == "homestop"]
+    assert task.stopped
+
+
+def test_schedule_button_on_app_home_opens_the_form_with_a_channel_picker(client, slack):
+    trigger = f"home-new-{time.monotonic_ns()}"
+    reply = client.interact(home_action_payload("home_schedule", "new", user_id="U0SHANGHAI",
+                                                team_id=TEAM, trigger_id=trigger))
+    assert reply.status == 200
+    call = slack.wait_for("views.open", lambda c: c.params.get("trigger_id") == trigger)
+    assert call.ok, call.describe()
+    blocks = call.params["view"]["blocks"]
+    assert blocks[0]["block_id"] == "channel"
+    assert blocks[0]["element"]["type"] == "conversations_select"
