@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from .detect import is_time_phrase, starts_with_time
 from .durations import format_duration
 from .errors import ParseProblem, TimeParseError
+from .find import find_window_phrase
 from .notes import (
     Approximate,
     EndOnNextDay,
@@ -53,6 +54,7 @@ __all__ = [
     "TimeParseError",
     "WeekdayReading",
     "WindowNote",
+    "find_window_phrase",
     "format_duration",
     "is_time_phrase",
     "parse_schedule",

@@ -11,13 +11,15 @@ from bot.slack.answers import Services
 from bot.slack.blocks.values import (
     CANCEL_ACTION,
     FORM_CALLBACK_ID,
+    GLOBAL_SHORTCUT_ID,
     HOME_NEW_ACTION,
     LIST_MORE_ACTION,
     LONG_CONFIRM_ACTION,
+    MESSAGE_SHORTCUT_ID,
     OVERLAP_CONFIRM_ACTION,
     STOP_ACTION,
 )
-from bot.slack.listeners import actions, commands, home, views
+from bot.slack.listeners import actions, commands, home, shortcuts, views
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -30,3 +32,5 @@ def register(app: AsyncApp, services: Services) -> None:
     app.action(LONG_CONFIRM_ACTION)(partial(actions.schedule_anyway, services=services))
     app.event("app_home_opened")(partial(home.home_opened, services=services))
     app.action(HOME_NEW_ACTION)(partial(home.schedule_from_home, services=services))
+    app.shortcut(GLOBAL_SHORTCUT_ID)(partial(shortcuts.schedule, services=services))
+    app.shortcut(MESSAGE_SHORTCUT_ID)(partial(shortcuts.from_message, services=services))
