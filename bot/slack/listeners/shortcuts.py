@@ -42,7 +42,8 @@ async def from_message(ack: AsyncAck, body: dict, client: AsyncWebClient,
         zone = await asyncio.wait_for(services.directory.zone_of(actor.user_id), ZONE_BUDGET)
     except TimeoutError:
         zone = services.directory.default_zone(ZoneFallback.SLACK_TOO_SLOW)
-    phrase = find_window_phrase(text, services.schedule.clock().astimezone(zone.zone)) if text else None
+    now = services.schedule.clock().astimezone(zone.zone)
+    phrase = find_window_phrase(text, now) if text else None
     lang = await services.language(actor.user_id, text, budget=0.5)
     tr = Tr.of(lang)
     if phrase:
