@@ -35,7 +35,7 @@ def sections(view: dict) -> dict[str, dict[str, list[dict]]]:
             head, group = block["text"]["text"], None
             found[head] = {}
         elif block["type"] == "context" and head and block["elements"][0]["text"] in (
-                "*Yours*", "*The team's*"):
+                "*Yours*", "*The team's*", "*你的*", "*团队的*", "*團隊的*"):
             group = block["elements"][0]["text"].strip("*")
             found[head][group] = []
         elif block["type"] == "section" and head and group:
@@ -98,3 +98,28 @@ def test_schedule_button_on_app_home_opens_the_form_with_a_channel_picker(client
     blocks = call.params["view"]["blocks"]
     assert blocks[0]["block_id"] == "channel"
     assert blocks[0]["element"]["type"] == "conversations_select"
+
+
+def test_app_home_is_in_the_users_language(client, slack):
+    """The Home tab speaks its reader's Slack locale: Simplified for zh-CN, Traditional for
+    zh-TW, whatever language the recordings were asked in."""
+    schedule(client, slack, "homezh", "for 1 hour", user="U0BEIJING", team=TEAM)
+    schedule(client, slack, "homezhnext", "tomorrow 8pm to 10pm", user="U0TAIPEI", team=TEAM)
+
+    li = open_home(client, slack, "U0BEIJING")
+    heads = [b["text"]["text"] for b in li["blocks"] if b["type"] == "header"]
+    assert heads == [":red_circle: 进行中", ":calendar: 即将开始", ":checkered_flag: 最近结束",
+                     ":x: 失败"]
+    assert of(sections(li)[":red_circle: 进行中"]["你的"], "homezh")
+    button = li["blocks"][0]["accessory"]
+    assert button["text"]["text"] == "安排录制"
+
+    chen = open_home(client, slack, "U0TAIPEI")
+    heads = [b["text"]["text"] for b in chen["blocks"] if b["type"] == "header"]
+    assert heads == [":red_circle: 進行中", ":calendar: 即將開始", ":checkered_flag: 最近結束",
+                     ":x: 失敗"]
+    assert of(sections(chen)[":calendar: 即將開始"]["你的"], "homezhnext")
+    lis = of(sections(chen)[":red_circle: 進行中"]["團隊的"], "homezh")  # li's, seen by chen
+    assert "申請人 <@U0BEIJING>" in lis["text"]["text"]
+    assert chen["blocks"][0]["accessory"]["text"]["text"] == "排程錄製"
+    assert "Live now" not in str(li) + str(chen)
