@@ -103,8 +103,10 @@ class CompletenessReports:
         task_listed, stopped_at = await self._tencent(rec)
         if stopped_at is None and rec.state is State.STOPPED:
             stopped_at = rec.updated_at  # when the bot stopped it, near enough
-        start = rec.start_time
-        end = rec.end_time
+        # The window Tencent was sent: whole seconds (rows stored before plans were cut to
+        # the second may hold fractions, which would count as uncovered).
+        start = rec.start_time.replace(microsecond=0)
+        end = rec.end_time.replace(microsecond=0)
         if stopped_at is not None:
             stopped_at = min(max(stopped_at, start), end)
             end = stopped_at

@@ -322,12 +322,18 @@ class Plan:
         return self.request.stream
 
     def from_now(self, now: datetime) -> Plan:
-        """A window already under way records from ``now`` (to the second): what Tencent is
-        sent is what is stored, so a later DescribeRecordTask can match the row exactly."""
+        """A window already under way records from ``now``; both ends to the whole second
+        (down, as Tencent is sent ``int(timestamp)``): what Tencent is sent is what is stored,
+        so a later DescribeRecordTask can match the row exactly and the completeness report
+        measures the window Tencent records (``for 10 seconds`` said at ss.7 must not be
+        stored as ss.7 → ss+10.7 while Tencent records ss → ss+10)."""
         now = now.astimezone(self.start.tzinfo).replace(microsecond=0)
-        if self.start >= now:
-            return self
-        return replace(self, start=now, requested_start=self.requested_start or self.start)
+        start, end = self.start.replace(microsecond=0), self.end.replace(microsecond=0)
+        if start >= now:
+            return self if (start, end) == (self.start, self.end) else \
+                replace(self, start=start, end=end)
+        return replace(self, start=now, end=end,
+                       requested_start=self.requested_start or self.start)
 
     @property
     def running_for(self) -> timedelta | None:

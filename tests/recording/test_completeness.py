@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.recording.completeness import CompletenessReports
 from bot.recording.model import NewEvent, NewRecording, State
 from bot.recording.ports import OutcomeUnknown, RecordTaskInfo
@@ -17,7 +19,9 @@ from bot.recording.report import (
     WarningKind,
     Why,
 )
+from bot.recording.schedule import Scheduled
 from bot.tencent.callbacks import parse_event
+from tests.recording.conftest import NOW, build_world, request
 from tests.recording.fakes import Clock, FakeLive, FakeOutbox, MemoryStore
 
 T0 = datetime(2026, 11, 26, 12, tzinfo=UTC)  # the window: 12:00 → 14:00 UTC
@@ -27,10 +31,12 @@ DOMAIN = "push.example.com"
 
 
 class World:
-    def __init__(self, now: datetime, callbacks: bool = True) -> None:
-        self.clock = Clock(now)
-        self.store = MemoryStore(self.clock)
-        self.live = FakeLive(self.clock)
+    def __init__(self, now: datetime, callbacks: bool = True, shared=None) -> None:
+        """``shared``: a scheduling world (tests/recording/conftest.py) whose clock, store and
+        Tencent this one reports on."""
+        self.clock = shared.clock if shared else Clock(now)
+        self.store = shared.store if shared else MemoryStore(self.clock)
+        self.live = shared.live if shared else FakeLive(self.clock)
         self.outbox = FakeOutbox()
         self.reports = CompletenessReports(self.store, self.live, self.clock, GRACE,
                                            parse_event, self.outbox, callbacks=callbacks)
@@ -218,3 +224,51 @@ async def test_no_file_long_after_a_break_is_warned() -> None:
     await w.brk("other", T0 + timedelta(minutes=15), timedelta(minutes=15))
     await w.file(other, "ok", T0, T0 + timedelta(minutes=15))
     assert await w.reports.round() == 0  # its file came: nothing to warn about
+
+
+@pytest.mark.parametrize("fraction", [0, 0.3, 0.5, 0.7, 0.999])
+async def test_a_window_scheduled_mid_second_is_measured_as_tencent_records_it(fraction) -> None:
+    """``for 10 seconds`` at hh:mm:ss.7 used to be stored as ss.7 → ss+10.7 while Tencent was
+    sent (and records) the whole seconds ss → ss+10: a break of 3 s in files covering 7 s
+    came out as 60 % with a 0.7 s "gap" at the end, whenever the command arrived in the
+    second half of a second. The stored window is now the one sent."""
+    sched = build_world(now=NOW + timedelta(seconds=fraction))
+    result = await sched.schedule.run(request("for 10 seconds"))
+    assert isinstance(result, Scheduled), result
+    rec = result.recording
+    [task] = sched.live.tasks.values()
+    assert rec.start_time.timestamp() == task.start_time
+    assert rec.end_time.timestamp() == task.end_time == task.start_time + 10
+    s = datetime.fromtimestamp(task.start_time, UTC)
+    w = World(NOW, shared=sched)
+    await w.push("livetest", s, "s1")
+    await w.brk("livetest", s + timedelta(seconds=3), timedelta(seconds=3), "s1")
+    await w.push("livetest", s + timedelta(seconds=6), "s2")
+    await w.file(rec, "a", s, s + timedelta(seconds=3))
+    await w.file(rec, "b", s + timedelta(seconds=6), s + timedelta(seconds=10))
+    w.clock.advance(timedelta(seconds=10) + GRACE + timedelta(seconds=1))
+    assert await w.reports.round() == 1
+    [report] = w.reports_posted()
+    assert (report.covered_s, report.planned_s, report.coverage) == (7, 10, 70.0)
+    assert [(g.start - s, g.end - s, g.cause) for g in report.gaps] == [
+        (timedelta(seconds=3), timedelta(seconds=6), GapCause.BREAK)]
+
+
+async def test_a_row_stored_with_a_fraction_of_a_second_is_measured_in_whole_seconds() -> None:
+    """Rows scheduled before that fix keep their fractions; the report measures them against
+    the whole seconds Tencent was sent (int() of each end)."""
+    w = World(END + GRACE + timedelta(seconds=1))
+    rec = await w.store.add(NewRecording(
+        team_id="T1", channel_id="C1", requester_id="U1", source="command", raw_text="x",
+        timezone="Asia/Shanghai", start_time=T0 + timedelta(seconds=0.7),
+        end_time=END + timedelta(seconds=0.7), stream_name="show", domain_name=DOMAIN,
+        app_name="live", state=State.CREATED, task_id="TASK9", root_ts="1.1"))
+    w.live.tasks["TASK9"] = RecordTaskInfo("TASK9", "show", DOMAIN, "live",
+                                           int(T0.timestamp()), int(END.timestamp()), 0, 0)
+    await w.push("show", T0)
+    await w.file(rec, "a", T0, END)
+    assert await w.reports.round() == 1
+    [report] = w.reports_posted()
+    assert (report.start, report.end) == (T0, END)
+    assert report.verdict is Verdict.COMPLETE and report.gaps == ()
+    assert (report.covered_s, report.planned_s) == (7200, 7200)
