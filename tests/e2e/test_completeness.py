@@ -92,7 +92,7 @@ def test_a_break_is_reported_as_a_gap(rbot, rclient, live, slack):
     text = str(msg["blocks"])
     # Files cover 3 s + (end - s - 6) s of the window Tencent records (its whole seconds).
     covered = 3 + (end - s - 6)
-    assert f"only {round(100 * covered / (end - s), 1):g} % of the planned window" in text
+    assert f"only {int(1000 * covered / (end - s)) / 10:g} % of the planned window" in text
     assert "2 files" in text and "part-one" in text and "part-two" in text
     assert "*Gap*:" in text and f"<!date^{s + 3}^" in text and f"<!date^{s + 6}^" in text
     assert "3 s, the stream stopped" in text
