@@ -33,6 +33,7 @@ RECORD_TASK_REGIONS = (
 _USER_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID_RE = re.compile(r"^S[A-Z0-9]{2,}$")
 _CHANNEL_ID_RE = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+_DIGEST_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def _ids(env: Mapping[str, str], name: str, pattern: re.Pattern[str], example: str,
@@ -125,6 +126,10 @@ class Settings:
     log_format: str = "text"  # LOG_FORMAT: text lines, or one JSON object per line
     # DEFAULT_LANGUAGE: for people whose text and Slack locale do not say (bot.slack.i18n)
     default_language: str = "en"
+    # DIGEST_CHANNEL / DIGEST_TIME / DIGEST_TIMEZONE: the daily digest (off without a channel)
+    digest_channel: str | None = None
+    digest_time: str = "09:00"  # HH:MM in digest_timezone
+    digest_timezone: str | None = None  # None: default_timezone
 
     @property
     def socket_mode(self) -> bool:
@@ -354,6 +359,22 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
     completeness_grace = _int(env, "COMPLETENESS_GRACE_SECONDS", 300, 1, 7200, problems)
     lease = _int(env, "LEASE_SECONDS", 15, 3, 600, problems)
 
+    digest_channel = get("DIGEST_CHANNEL") or None
+    if digest_channel and not _CHANNEL_ID_RE.match(digest_channel):
+        problems.append(f"DIGEST_CHANNEL={digest_channel[:30]!r} is not a channel id such as "
+                        "C012ABCDEF (in Slack: the channel's details, at the bottom).")
+    digest_time = get("DIGEST_TIME") or "09:00"
+    if not _DIGEST_TIME_RE.match(digest_time):
+        problems.append(f"DIGEST_TIME={digest_time[:30]!r} must be HH:MM on a 24-hour clock, "
+                        "e.g. 09:00.")
+    digest_tz = get("DIGEST_TIMEZONE") or None
+    if digest_tz:
+        try:
+            ZoneInfo(digest_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"DIGEST_TIMEZONE={digest_tz[:40]!r} is not an IANA zone such as "
+                            "Asia/Shanghai.")
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -387,4 +408,7 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         lease_seconds=lease,
         log_format=log_format,
         default_language=language.value,
+        digest_channel=digest_channel,
+        digest_time=digest_time,
+        digest_timezone=digest_tz,
     )

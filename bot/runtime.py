@@ -18,7 +18,7 @@ import socket
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -29,6 +29,7 @@ from bot.metrics import PrometheusMetrics
 from bot.recording.access import AccessGate, AccessPolicy
 from bot.recording.callbacks import CallbackNotices
 from bot.recording.completeness import CompletenessReports
+from bot.recording.digest import DIGEST_INTERVAL, DailyDigest
 from bot.recording.home import ControlRoom
 from bot.recording.intake import Intake
 from bot.recording.manage import ManageRecordings
@@ -41,7 +42,7 @@ from bot.recording.templates import TemplateCatalog
 from bot.slack.answers import Services
 from bot.slack.app import build_client
 from bot.slack.blocks.tencent_errors import known_codes
-from bot.slack.delivery import SlackSender
+from bot.slack.delivery import SlackDigestPoster, SlackSender
 from bot.slack.directory import SlackDirectory
 from bot.slack.i18n import Lang
 from bot.store import RecordingStore
@@ -87,6 +88,7 @@ class Runtime:
     clock: Callable[[], datetime]
     metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
     completeness: CompletenessReports | None = None
+    digest: DailyDigest | None = None  # with DIGEST_CHANNEL
     work: BackgroundWork = field(default_factory=BackgroundWork)
     ready: bool = False
     _loops: list[asyncio.Task[Any]] = field(default_factory=list, init=False, repr=False)
@@ -139,6 +141,9 @@ class Runtime:
             interval = completeness_interval(self.settings.completeness_grace_seconds)
             self.keep_running(repeat(self.completeness.round, interval,
                                      "completeness reports"), name="completeness")
+        if self.digest is not None:
+            self.keep_running(repeat(self.digest.round, DIGEST_INTERVAL, "the daily digest"),
+                              name="digest")
         if callbacks and self.settings.callback_key:
             self.keep_running(repeat(self._sweep_callbacks, CALLBACK_SWEEP_INTERVAL,
                                      "handling callbacks left unhandled"), name="callbacks")
@@ -219,7 +224,19 @@ def build_runtime(
         completeness=CompletenessReports(
             store, live, clock, timedelta(seconds=settings.completeness_grace_seconds),
             parse_event, delivery, callbacks=bool(settings.callback_key)),
+        digest=build_digest(settings, store, slack, clock, worker),
     )
+
+
+def build_digest(settings: Settings, store: RecordingStore, slack: AsyncWebClient,
+                 clock: Callable[[], datetime], worker: Worker) -> DailyDigest | None:
+    """The daily digest, when DIGEST_CHANNEL is set."""
+    if not settings.digest_channel:
+        return None
+    hour, minute = (int(part) for part in settings.digest_time.split(":"))
+    poster = SlackDigestPoster(slack, settings.digest_channel, settings.default_language)
+    return DailyDigest(store, clock, poster, time(hour, minute),
+                       settings.digest_timezone or settings.default_timezone, worker)
 
 
 def build_metrics() -> PrometheusMetrics:

@@ -184,3 +184,19 @@ def test_the_refusal_to_start_says_what_needs_no_settings():
     with pytest.raises(ConfigError) as err:
         load_settings({})
     assert "Socket Mode" in str(err.value) and "recordbot shell --sandbox" in str(err.value)
+
+
+def test_the_daily_digest_is_off_without_a_channel_and_named_when_malformed():
+    s = load_settings(GOOD)
+    assert s.digest_channel is None and s.digest_time == "09:00" and s.digest_timezone is None
+    s = load_settings({**GOOD, "DIGEST_CHANNEL": "C0DIGEST", "DIGEST_TIME": "18:30",
+                       "DIGEST_TIMEZONE": "Asia/Taipei"})
+    assert (s.digest_channel, s.digest_time, s.digest_timezone) == \
+        ("C0DIGEST", "18:30", "Asia/Taipei")
+    with pytest.raises(ConfigError) as err:
+        load_settings({**GOOD, "DIGEST_CHANNEL": "#live-ops", "DIGEST_TIME": "9am",
+                       "DIGEST_TIMEZONE": "Mars/Olympus"})
+    assert [p.split("=")[0] for p in err.value.problems] == [
+        "DIGEST_CHANNEL", "DIGEST_TIME", "DIGEST_TIMEZONE"]
+    with pytest.raises(ConfigError):
+        load_settings({**GOOD, "DIGEST_TIME": "24:00"})

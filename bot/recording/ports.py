@@ -40,7 +40,7 @@ from bot.recording.model import (
     ZoneFallback,
     task_status_at,
 )
-from bot.recording.report import CompletenessReport, RecordingWarning
+from bot.recording.report import CompletenessReport, Digest, RecordingWarning
 
 #: The time now, aware. Use cases never read the wall clock themselves.
 Clock = Callable[[], datetime]
@@ -246,12 +246,34 @@ class Store(Protocol):
     async def claim_shown_phase(self, recording_id: int, shown: WindowPhase | None,
                                 phase: WindowPhase, posts: Sequence[Post] = ()) -> bool: ...
 
+    async def overlapping(self, since: datetime, until: datetime,
+                          limit: int = 500) -> list[Recording]:
+        """Every team's recordings whose window ends at or after ``since`` and starts before
+        ``until``, in order of start time (the daily digest)."""
+
+    async def claim_digest(self, day: str, owner: str, until: datetime,
+                           now: datetime) -> bool:
+        """Take the digest of ``day`` (its date, ISO) for ``owner`` until ``until``: True for
+        exactly one process while it is neither posted nor held by another."""
+
+    async def digest_posted(self, day: str, at: datetime) -> None: ...
+
+    async def digest_failed(self, day: str, retry_at: datetime) -> None:
+        """Let the digest of ``day`` be taken again from ``retry_at``."""
+
 
 # ---- what goes out ---------------------------------------------------------------------------
 
 #: What goes into a recording's thread: Tencent's answer, a later check, a stop or cancel, or
 #: what a callback means (bot.recording.events). It travels as a ``Post`` (bot.recording.model).
 ThreadMessage = Outcome | Reconciled | Managed | Notice | CompletenessReport | RecordingWarning
+
+
+class DigestPoster(Protocol):
+    """Where the daily digest goes (Slack: bot.slack.delivery.SlackDigestPoster)."""
+
+    async def post(self, digest: Digest) -> None:
+        """Post it; raises bot.recording.outbox.TryLater when it should be tried later."""
 
 
 class Outbox(Protocol):

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.recording.events import RecordFile
+from bot.recording.model import Recording
 
 
 class Verdict(enum.StrEnum):
@@ -105,3 +106,16 @@ class RecordingWarning:
     kind: WarningKind
     since: datetime  # the push, the failure, or the break the warning is about
     record_event: str | None = None  # LIVE_NOT_RECORDING: record_error | record_start_failed
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The daily digest of ``day`` (a date in ``zone``): the recordings whose window starts
+    tomorrow, and those whose window ended yesterday (each with its completeness report in
+    ``Recording.report`` once written) or that were never scheduled."""
+
+    day: date
+    zone: str
+    tomorrow: tuple[Recording, ...]
+    yesterday: tuple[Recording, ...]
+    failures: tuple[Recording, ...]

@@ -23,7 +23,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.recording.events import Notice
 from bot.recording.model import Managed, Outcome, Pending, PostKind, Reconciled, Recording
 from bot.recording.outbox import TryLater
-from bot.recording.report import CompletenessReport, RecordingWarning
+from bot.recording.report import CompletenessReport, Digest, RecordingWarning
+from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.notices import notice_message
 from bot.slack.blocks.outcome import (
     managed_message,
@@ -158,3 +159,29 @@ def _render(rec: Recording, message: object) -> tuple[dict, str | None]:
         return warning_message(rec, message), None
     notice: Notice = message  # type: ignore[assignment]
     return notice_message(rec, notice), None
+
+
+class SlackDigestPoster:
+    """The daily digest's Slack side (bot.recording.digest's ``DigestPoster``): one message in
+    DIGEST_CHANNEL, in DEFAULT_LANGUAGE."""
+
+    def __init__(self, client: AsyncWebClient, channel: str, lang: str) -> None:
+        self._client = client
+        self.channel = channel
+        self.lang = lang
+
+    async def post(self, digest: Digest) -> None:
+        msg = digest_message(Tr.of(self.lang), digest)
+        try:
+            await self._client.chat_postMessage(channel=self.channel, **msg)
+        except SlackApiError as e:
+            if _transient(e):
+                raise TryLater(f"Slack said {e.response.get('error')} "
+                               f"(HTTP {e.response.status_code})") from e
+            # Not something a retry mends (the bot is not in the channel, the id is wrong):
+            # the day is given up, and the log says why.
+            log.error("the daily digest could not be posted in DIGEST_CHANNEL %s: %s (invite "
+                      "the bot with /invite, or check the channel id)", self.channel,
+                      e.response.get("error"))
+        except (ClientError, TimeoutError, OSError) as e:
+            raise TryLater(f"{type(e).__name__}: {e}"[:200]) from e

@@ -197,3 +197,20 @@ class SeenRequest(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class DigestRow(Base):
+    """The daily digest of one date (in DIGEST_TIMEZONE): the key makes it once per day
+    across processes; the process holding ``claim_until`` posts it (bot.recording.digest)."""
+
+    __tablename__ = "digests"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claim_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+    @validates("claim_until", "posted_at")
+    def _check_instant(self, key: str, value: datetime | None) -> datetime | None:
+        return None if value is None else aware_utc(value, key)

@@ -42,6 +42,7 @@ from bot.store.migrations import upgrade_to_head
 from bot.store.models import (
     AuditRow,
     CallbackRow,
+    DigestRow,
     OutboxRow,
     RecordingRow,
     SeenRequest,
@@ -374,6 +375,53 @@ class RecordingStore:
             .values(reported_at=aware_utc(at, "at"), report=messages.dump(report))
         )
         return await self._changed(stmt, recording_id, posts)
+
+    # The daily digest
+
+    async def overlapping(self, since: datetime, until: datetime,
+                          limit: int = 500) -> list[Recording]:
+        """Every team's recordings whose window ends at or after ``since`` and starts before
+        ``until``, in order of start time (bounded by the index on the window's end)."""
+        return await self._recordings(
+            select(RecordingRow)
+            .where(RecordingRow.end_time >= aware_utc(since, "since"),
+                   RecordingRow.start_time < aware_utc(until, "until"))
+            .order_by(RecordingRow.start_time, RecordingRow.id)
+            .limit(limit)
+        )
+
+    async def claim_digest(self, day: str, owner: str, until: datetime,
+                           now: datetime) -> bool:
+        """The digest of ``day`` for ``owner`` until ``until``, if it is neither posted nor
+        held by another process: the row's key makes the day one row, the compare-and-set
+        one holder."""
+        try:
+            async with self._sessions() as session, session.begin():
+                session.add(DigestRow(day=day, attempts=0))
+        except IntegrityError:
+            pass  # the day's row exists: another process made it, or this one earlier
+        now = aware_utc(now, "now")
+        stmt = (
+            update(DigestRow)
+            .where(DigestRow.day == day, DigestRow.posted_at.is_(None),
+                   or_(DigestRow.claim_until.is_(None), DigestRow.claim_until <= now))
+            .values(claimed_by=owner, claim_until=aware_utc(until, "until"),
+                    attempts=DigestRow.attempts + 1)
+        )
+        async with self.engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def digest_posted(self, day: str, at: datetime) -> None:
+        stmt = (update(DigestRow).where(DigestRow.day == day)
+                .values(posted_at=aware_utc(at, "at"), claim_until=None))
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def digest_failed(self, day: str, retry_at: datetime) -> None:
+        stmt = (update(DigestRow).where(DigestRow.day == day, DigestRow.posted_at.is_(None))
+                .values(claimed_by=None, claim_until=aware_utc(retry_at, "retry_at")))
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
 
     async def due_warnings(self, now: datetime) -> list[Recording]:
         """Scheduled recordings whose window is open and whose thread was not warned yet."""

@@ -137,6 +137,7 @@ class MemoryStore:
         self.delivered: dict[int, datetime] = {}
         self.claims: dict[int, tuple[str, datetime]] = {}
         self.seen: dict[str, datetime] = {}
+        self.digests: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
 
     def posts(self, recording_id: int | None = None) -> list[Pending]:
@@ -409,6 +410,27 @@ class MemoryStore:
         self.rows[recording_id] = replace(row, shown_phase=phase)
         self._post(recording_id, posts)
         return True
+
+    async def overlapping(self, since: datetime, until: datetime,
+                          limit: int = 500) -> list[Recording]:
+        rows = [r for r in self.rows.values() if r.end_time >= since and r.start_time < until]
+        return sorted(rows, key=lambda r: (r.start_time, r.id))[:limit]
+
+    async def claim_digest(self, day: str, owner: str, until: datetime,
+                           now: datetime) -> bool:
+        row = self.digests.setdefault(day, {"by": None, "until": None, "posted": None,
+                                            "attempts": 0})
+        if row["posted"] is not None or (row["until"] is not None and row["until"] > now):
+            return False
+        row.update(by=owner, until=until, attempts=row["attempts"] + 1)
+        return True
+
+    async def digest_posted(self, day: str, at: datetime) -> None:
+        self.digests[day].update(posted=at, until=None)
+
+    async def digest_failed(self, day: str, retry_at: datetime) -> None:
+        if self.digests[day]["posted"] is None:
+            self.digests[day].update(by=None, until=retry_at)
 
 
 # ---- who people are, and what they are shown --------------------------------------------------

@@ -64,6 +64,7 @@ async def test_migrate_builds_the_schema_on_an_empty_database(db: Database) -> N
         },
         "outbox": {"ix_outbox_delivered_at_due_at", "ix_outbox_recording_id_id"},
         "seen_requests": {"ix_seen_requests_seen_at"},
+        "digests": set(),
     }
 
 
@@ -100,6 +101,7 @@ async def test_a_database_from_before_migrations_is_adopted(db: Database) -> Non
         await conn.execute(text("DROP TABLE callback_events"))
         await conn.execute(text("DROP TABLE outbox"))
         await conn.execute(text("DROP TABLE seen_requests"))
+        await conn.execute(text("DROP TABLE digests"))
         for column in ("presentation", "lease_owner", "lease_until", "attempts", "language",
                        "reported_at", "report", "warned_at"):
             await conn.execute(text(f"ALTER TABLE recordings DROP COLUMN {column}"))
