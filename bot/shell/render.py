@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 #: A few emoji the bot uses, as the symbols Slack would draw; other names stay as ``:name:``.
 EMOJI = {
-    "rotating_light": "🚨", "speech_balloon": "💬",
+    "rotating_light": "🚨", "speech_balloon": "💬", "newspaper": "📰",
     "clapper": "🎬", "white_check_mark": "✅", "x": "❌", "warning": "⚠️",
     "hourglass_flowing_sand": "⏳", "mag": "🔍", "red_circle": "🔴", "calendar": "📅",
     "grey_question": "❔", "black_square_for_stop": "⏹️", "no_entry_sign": "🚫",
