@@ -74,7 +74,7 @@ SECRET_ENV = ("BENCH_LIVE_SECRET_ID", "BENCH_LIVE_SECRET_KEY")
 
 
 class MovingWindowLimit:
-    """The limit as it was before one schedule of slots (before commit aed5a9e), for comparison only:
+    """The limit as it was before one schedule of slots (before aed5a9e), for comparison only:
     a ``limits`` moving window of ``per_second`` calls in Redis, and each process spacing its
     own calls ``(1 + margin) / per_second`` apart; a caller finding the window full sleeps
     until it moves, plus ``margin``."""
