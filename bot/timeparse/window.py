@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from operator import itemgetter
 
 from . import dates, zones
 from .durations import format_length
@@ -454,21 +455,26 @@ class _Parse:
             # A window already running counts only when no end names a day of its own.
             running = has_end and (right is None or right.day is None)
             bases = (-1, 0, 1) if running else (0, 1)
+            now_utc = _utc(local_now)
+            # (instant in UTC, wall-clock candidate), earliest first; each converted once.
             candidates = sorted(
-                (datetime.combine(today + timedelta(days=base + shift), t, tzinfo=tz)
-                 for base in bases for t, shift in options), key=_utc)
-            start = min((c for c in candidates if _utc(c) >= _utc(local_now)), key=_utc)
+                ((_utc(c), c) for c in
+                 (datetime.combine(today + timedelta(days=base + shift), t, tzinfo=tz)
+                  for base in bases for t, shift in options)), key=_first)
+            start = min((uc for uc in candidates if uc[0] >= now_utc), key=_first)[1]
             if running:
                 # A window already running (start <= now < end) is today's, not tomorrow's.
-                for c in candidates:
-                    if _utc(c) >= _utc(local_now):
+                for c_utc, c in candidates:
+                    if c_utc >= now_utc:
                         break
                     try:
                         e = end_of(c)
                     except TimeParseError:
                         continue
-                    if (e is not None and _utc(e) > _utc(local_now) and _exists(c)
-                            and _utc(e) - _utc(c) < timedelta(hours=24)):
+                    if e is None:
+                        continue
+                    e_utc = _utc(e)
+                    if e_utc > now_utc and _exists(c) and e_utc - c_utc < timedelta(hours=24):
                         start = c
                         self.notes.append(InProgress())
                         break
@@ -496,20 +502,24 @@ class _Parse:
                 twenty_four = options[0]  # both halves; the shorter window wins, and is said
         bases = [day] if day is not None else [start_local.date(), start_local.date()
                                                + timedelta(days=1)]
-        candidates = []
+        # (option, wall-clock candidate, instant in UTC), each converted once.
+        candidates: list[tuple[tuple[time, int], datetime, datetime]] = []
         for base in bases:
-            for t, shift in options:
+            for option in options:
+                t, shift = option
                 naive = datetime.combine(base + timedelta(days=shift), t)
                 for fold in (0, 1):
-                    candidates.append(((t, shift), naive.replace(tzinfo=tz, fold=fold)))
-        later = [(o, c) for o, c in candidates if _utc(c) > _utc(start)]
-        option, end = min(later, key=lambda oc: _utc(oc[1])) if later else candidates[0]
+                    c = naive.replace(tzinfo=tz, fold=fold)
+                    candidates.append((option, c, _utc(c)))
+        start_utc = _utc(start)
+        later = [oc for oc in candidates if oc[2] > start_utc]
+        option, end, _ = min(later, key=_third) if later else candidates[0]
         self._check_exists(end, zone, right)
         if record:
             if twenty_four is not None and option != twenty_four:
-                longer = [c for o, c in later if o == twenty_four]
+                longer = [oc for oc in later if oc[0] == twenty_four]
                 if longer:
-                    self.notes.append(ShorterReading(_fixed(min(longer, key=_utc))))
+                    self.notes.append(ShorterReading(_fixed(min(longer, key=_third)[1])))
             clock = right.clock.clock if right.clock else None
             if (right.day is None and clock is not None and not clock.day_shift
                     and end.astimezone(tz).date() > start_local.date()):
@@ -534,8 +544,8 @@ def _early(side: _Side) -> bool:
 
 
 def _exists(moment: datetime) -> bool:
-    back = moment.astimezone(UTC).astimezone(moment.tzinfo)
-    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
+    # Both share moment's tzinfo, so == compares the wall clocks (fold ignored).
+    return moment.astimezone(UTC).astimezone(moment.tzinfo) == moment
 
 
 def _unique(notes: list[WindowNote]) -> list[WindowNote]:
@@ -559,6 +569,10 @@ def _minutes(t: time, shift: int) -> int:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+_first = itemgetter(0)
+_third = itemgetter(2)
 
 
 def _add(moment: datetime, delta: timedelta) -> datetime:
