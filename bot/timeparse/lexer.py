@@ -137,6 +137,7 @@ _ISO_DUR = re.compile(
 
 _FRAC_VALUE = {"a half": 0.5, "one half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_RANKS = {"w": -1, "d": 0, "h": 1, "m": 2, "s": 3}  # units in a length go largest first
 _LOOSE_MINUTES = re.compile(r"\s+(?P<n>[1-5]\d)(?![\d:.]|\s*(?:[ap]\.?\s?m|o'?clock|h(?![a-z])"
                             r"|hours?|hrs?|minutes?|mins?|m(?![a-z])|s(?![a-z])|seconds?|secs?))")
 _DAYS_OR_WEEKS = re.compile(r"\d\s*[dw](?![a-z])|(?:days?|weeks?|wks?)(?![a-z])")
@@ -192,14 +193,13 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
     total = 0.0
     end = pos
     last_rank = -2
-    ranks = {"w": -1, "d": 0, "h": 1, "m": 2, "s": 3}
     cur = pos
     while True:
         m = _COMP.match(s, cur)
         if not m:
             break
         unit = next(k for k in "wdhms" if m.group(f"u_{k}"))
-        if ranks[unit] <= last_rank:
+        if _RANKS[unit] <= last_rank:
             break
         q = m.group("q")
         if unit == "h" and re.fullmatch(r"\d{4}", q):
@@ -214,7 +214,7 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
         if frac:
             value += _FRAC_VALUE[" ".join(frac.split())]
         total += value * _UNIT_SECONDS[unit]
-        last_rank = ranks[unit]
+        last_rank = _RANKS[unit]
         end = m.end()
         # "1h30", "2m30": a bare number right after the unit is the next unit.
         if unit in "hm" and not frac:

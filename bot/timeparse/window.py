@@ -193,7 +193,7 @@ class _Parse:
             raise self.error(P.BETWEEN_AND, 'Use "between <start> and <end>", not {q}',
                              betweens[0])
 
-        core = [t for t in tokens if not isinstance(t, ZoneTok | DurationTok | BetweenTok)]
+        core = [t for t in tokens if not isinstance(t, (ZoneTok, DurationTok, BetweenTok))]
         if seps:
             i = core.index(seps[0])
             left, right = self._side(core[:i]), self._side(core[i + 1:])
@@ -206,8 +206,7 @@ class _Parse:
                 and left.clock and not left.period and right.day.start >= right.clock.end):
             left.day = right.day
         if zone is None:
-            zone = self._iso_zone(left) or zones.Zone(self.now.tzinfo, zones.zone_of(
-                self.now.tzinfo, self.now))
+            zone = self._iso_zone(left) or zones.of_now(self.now)
         local_now = self.now.astimezone(zone.tz)
 
         if seps and durations:
@@ -290,9 +289,9 @@ class _Parse:
             if not isinstance(t, ClockOrDurationTok):
                 continue
             others = [u for u in tokens if u is not t]
-            if any(isinstance(u, SepTok | DayTok | PeriodTok | DurationTok) for u in others):
+            if any(isinstance(u, (SepTok, DayTok, PeriodTok, DurationTok)) for u in others):
                 tokens[i] = ClockTok(t.clock, start=t.start, end=t.end)
-            elif any(isinstance(u, ClockTok | NowTok | OffsetTok | InstantTok) for u in others):
+            elif any(isinstance(u, (ClockTok, NowTok, OffsetTok, InstantTok)) for u in others):
                 tokens[i] = DurationTok(t.delta, start=t.start, end=t.end)
             else:
                 clock = f"{t.clock.hour:02d}:{t.clock.minute:02d}"
@@ -305,7 +304,7 @@ class _Parse:
         # "after 6pm": no end.
         afters = [t for t in tokens if isinstance(t, AfterTok)]
         if afters:
-            if not any(isinstance(t, SepTok | DurationTok) for t in tokens):
+            if not any(isinstance(t, (SepTok, DurationTok)) for t in tokens):
                 raise self.error(P.NO_END, "{q} gives a start but no end; say until when or for "
                                  "how long, e.g. \"6pm to 8pm\"", *tokens)
             tokens = [t for t in tokens if not isinstance(t, AfterTok)]

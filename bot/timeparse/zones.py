@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 
@@ -118,6 +118,21 @@ def zone_of(tz: tzinfo | None, sample=None) -> str:
     if offset is None:
         return str(tz)
     return fixed(int(offset.total_seconds() // 60)).name
+
+
+def of_now(now: datetime) -> Zone:
+    """The zone of an aware ``now``, named as zone_of names it."""
+    tz = now.tzinfo
+    assert tz is not None
+    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key:
+        return _keyed(tz)
+    return Zone(tz, zone_of(tz, now))
+
+
+@lru_cache(maxsize=64)
+def _keyed(tz: zoneinfo.ZoneInfo) -> Zone:
+    """One Zone per IANA zone, built once (every parse without a zone in its text needs it)."""
+    return Zone(tz, tz.key)
 
 
 def warm() -> None:
