@@ -914,60 +914,99 @@ _REGEX_RULES: list = [
 ]
 
 
-def _first_chars(compiled: re.Pattern) -> frozenset[str] | None:
-    """Characters a match of ``compiled`` can start with; None when any (or unknown)."""
+_HEAD = 2  # characters of text the rule dispatch looks at
+_MAX_HEADS = 20000  # beyond this many heads a rule is simply tried everywhere
+
+
+def _heads(*patterns: re.Pattern) -> frozenset[str] | None:
+    """How a match of any of ``patterns`` can begin: its first _HEAD characters, or all of it
+    when a match can be that short; None when unknown (the rule is then tried everywhere).
+
+    Read from the compiled regex's parse tree. Lookarounds and anchors are
+    skipped, so the set may hold heads that never match, never the reverse.
+    """
     from re import _constants as c
     from re import _parser
 
-    def first(items) -> tuple[set[str] | None, bool]:
-        """(first characters, whether the sequence can match empty)."""
-        out: set[str] = set()
-        for op, av in items:
-            if op is c.LITERAL:
-                out.add(chr(av))
-                return out, False
-            if op is c.IN:
-                chars = _class_chars(av)
-                if chars is None:
-                    return None, False
-                return out | chars, False
-            if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                lo, _, sub = av
-                got, empty = first(sub)
+    def item(op, av, k: int) -> set[str] | None:
+        """Heads (at most k characters) of one element of a sequence."""
+        if op is c.LITERAL:
+            return {chr(av)}
+        if op is c.IN:
+            return _class_chars(av)
+        if op is c.SUBPATTERN:
+            _, add_flags, del_flags, sub = av
+            return None if add_flags or del_flags else seq(sub, k)
+        if op is c.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                got = seq(branch, k)
                 if got is None:
-                    return None, False
+                    return None
                 out |= got
-                if lo > 0 and not empty:
-                    return out, False
-                continue
-            if op is c.SUBPATTERN:
-                got, empty = first(av[-1])
-                if got is None:
-                    return None, False
-                out |= got
-                if not empty:
-                    return out, False
-                continue
-            if op is c.BRANCH:
-                any_empty = False
-                for branch in av[1]:
-                    got, empty = first(branch)
+            return out
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            done: set[str] = set()
+            frontier = {""}  # what n copies consumed, while shorter than k
+            seen: set[str] = set()
+            n = 0
+            while frontier:
+                if n >= lo:
+                    if frontier <= seen:
+                        break
+                    seen |= frontier
+                    done |= frontier
+                if n == hi:
+                    break
+                grown: set[str] = set()
+                by_room: dict[int, set[str] | None] = {}  # the same for every f of one length
+                for f in frontier:
+                    room = k - len(f)
+                    got = by_room[room] if room in by_room else by_room.setdefault(
+                        room, seq(sub, room))
                     if got is None:
-                        return None, False
-                    out |= got
-                    any_empty = any_empty or empty
-                if not any_empty:
-                    return out, False
-                continue
-            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-                continue  # zero-width
-            return None, False  # anything else: give up, try the rule everywhere
-        return out, True
+                        return None
+                    for g in got:
+                        (done if len(f + g) == k else grown).add(f + g)
+                frontier = grown
+                n += 1
+            return done
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            return {""}  # zero-width
+        return None  # anything else (any character, a back-reference…): unknown
 
-    got, empty = first(_parser.parse(compiled.pattern, compiled.flags))
-    if got is None or empty:
-        return None
-    return frozenset(got)
+    def seq(items, k: int) -> set[str] | None:
+        """Heads (at most k characters) of a sequence."""
+        done: set[str] = set()
+        open_ = {""}  # consumed so far, shorter than k
+        for op, av in items:
+            if not open_:
+                break
+            grown: set[str] = set()
+            by_room: dict[int, set[str] | None] = {}  # the same for every a of one length
+            for a in open_:
+                room = k - len(a)
+                got = by_room[room] if room in by_room else by_room.setdefault(
+                    room, item(op, av, room))
+                if got is None:
+                    return None
+                for g in got:
+                    (done if len(a + g) == k else grown).add(a + g)
+            if len(done) + len(grown) > _MAX_HEADS:
+                return None
+            open_ = grown
+        return done | open_
+
+    out: set[str] = set()
+    for compiled in patterns:
+        if compiled.flags & re.IGNORECASE:  # heads are read case by case
+            return None
+        got = seq(_parser.parse(compiled.pattern, compiled.flags), _HEAD)
+        if got is None or "" in got:
+            return None
+        out |= got
+    return frozenset(out)
 
 
 def _class_chars(items) -> set[str] | None:
@@ -1001,7 +1040,7 @@ def _regex_rule(pattern: str, handler: Callable[[re.Match, Ctx], Emit]) -> Rule:
         emitted = handler(m, ctx)
         return None if emitted is None else (m.end(), emitted)
 
-    rule.first = _first_chars(compiled)  # type: ignore[attr-defined]
+    rule.heads = _heads(compiled)  # type: ignore[attr-defined]
     return rule
 
 
@@ -1041,19 +1080,22 @@ def _build_rules() -> tuple[list[Rule], set[Rule]]:
 
 
 RULES, _CJK_RULES = _build_rules()
-_rule_duration.first = frozenset("0123456789abcdefghijklmnopqrstuvwxyz½¼¾")  # type: ignore[attr-defined]
-_rule_iso_duration.first = frozenset("p")  # type: ignore[attr-defined]
-_rule_for_hmm.first = frozenset("f")  # type: ignore[attr-defined]
+# Where a rule written as a function can match: its text begins as one of these regexes does.
+_rule_duration.heads = _heads(_DUR_PRE, _SPECIAL_DUR, _COMP)  # type: ignore[attr-defined]
+_rule_iso_duration.heads = _heads(_ISO_DUR)  # type: ignore[attr-defined]
+_rule_for_hmm.heads = _heads(_FOR_HMM)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=4096)
-def _rules_for(ch: str, cjk: bool) -> tuple[Rule, ...]:
-    """The rules whose match can begin with ``ch``, in order (most rules cannot).
+def _rules_for(head: str, cjk: bool) -> tuple[Rule, ...]:
+    """The rules whose match can begin with ``head`` (the next _HEAD characters of the text,
+    fewer at its end), in order: most rules cannot.
 
     ``cjk``: the text has a Chinese character, so the Chinese rules may match.
     """
+    starts = {head[:i] for i in range(1, len(head) + 1)}
     return tuple(r for r in RULES
-                 if (r.first is None or ch in r.first)  # type: ignore[attr-defined]
+                 if (r.heads is None or not starts.isdisjoint(r.heads))  # type: ignore[attr-defined]
                  and (cjk or r not in _CJK_RULES))
 
 _SPACE = re.compile(r"\s+")
@@ -1073,7 +1115,7 @@ def tokenize(norm: str, original: str | None = None) -> Lexed:
         if space:
             pos = space.end()
             continue
-        for rule in _rules_for(norm[pos], cjk):
+        for rule in _rules_for(norm[pos:pos + _HEAD], cjk):
             try:
                 found = rule(ctx, pos)
             except (ValueError, OverflowError, OSError, ZeroDivisionError):
