@@ -363,19 +363,27 @@ def _sp(m: re.Match) -> dict[str, int]:
 
 def _clock(m: re.Match, h: int, mi: int = 0, s: int = 0, mer: str | None = None,
            style: Style = Style.EXACT) -> Emit:
+    clock = _clock_value(h, mi, s, mer, style)
+    return None if clock is None else [ClockTok(clock, **_sp(m))]
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _clock_value(h: int, mi: int, s: int, mer: str | None, style: Style) -> Clock | None:
+    """The Clock that h:mi:s (am/pm ``mer``) reads as, None if there is none; pure, and
+    remembered (there are few clock times, and each phrase has one or two)."""
     if mi >= 60 or s >= 60:
         return None
     if mer:
         if not 1 <= h <= 12:
             return None
-        return [ClockTok(Clock(h, mi, s, mer, Style.EXACT), **_sp(m))]
+        return Clock(h, mi, s, mer, Style.EXACT)
     if h == 24 and mi == 0 and s == 0:
-        return [ClockTok(Clock(0, day_shift=1), **_sp(m))]
+        return Clock(0, day_shift=1)
     if h > 23:
         return None
     if h == 0 or h >= 13:
         style = Style.EXACT
-    return [ClockTok(Clock(h, mi, s, None, style), **_sp(m))]
+    return Clock(h, mi, s, None, style)
 
 
 def _mer(m: re.Match) -> str | None:

@@ -88,8 +88,13 @@ _FRACTION = re.compile(r"(?:(\d+)\s+)?(\d+)/(\d+)|(\d+)?\s*([½¼¾])")
 _VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4)}
 
 
+@lru_cache(maxsize=4096)
 def number(text: str) -> float:
-    """Read digits, a fraction ("5/4", "1 1/2", "1½"), Chinese numerals or an English word."""
+    """Read digits, a fraction ("5/4", "1 1/2", "1½"), Chinese numerals or an English word.
+
+    Pure, and called for every number the lexer reads: remembered (a Chinese numeral
+    goes through a failed float() and a regex before it is read).
+    """
     text = text.strip()
     if text in ("a", "an"):
         return 1
