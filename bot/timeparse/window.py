@@ -114,7 +114,6 @@ class _Parse:
         # each checked with ``verify`` (parse_window by default).
         self.choice_text = choice_text if choice_text is not None else text
         self.verify = verify
-        self.chinese = bool(_CJK.search(text))
         self.now = now
         self.notes: list[WindowNote] = []
         self.offer_choices = offer_choices
@@ -133,7 +132,8 @@ class _Parse:
         choices: tuple[str, ...] = ()
         if readings and tokens and self.offer_choices:
             choices = self._choices(tokens[0], readings)
-        return TimeParseError(reason, fragment, self.text, self.chinese, problem=problem,
+        chinese = bool(_CJK.search(self.text))
+        return TimeParseError(reason, fragment, self.text, chinese, problem=problem,
                               params=params, choices=choices)
 
     def _choices(self, token, readings: tuple[str, ...]) -> tuple[str, ...]:
@@ -160,8 +160,9 @@ class _Parse:
         lexed = tokenize(normalize(self.text), self.text)
         self.notes.extend(lexed.notes)
         raw = lexed.tokens
-        unknown = [t for t in raw if isinstance(t, UnknownTok)]
-        if unknown:
+        kinds = {type(t) for t in raw}  # most phrases need few of the steps below
+        if UnknownTok in kinds:
+            unknown = [t for t in raw if isinstance(t, UnknownTok)]
             fragment = " … ".join(self.text[t.start:t.end].strip() for t in unknown)
             meaning = next((t.zone_meaning for t in unknown if t.zone_meaning), None)
             if meaning:
@@ -171,10 +172,9 @@ class _Parse:
             raise self.error(P.NOT_UNDERSTOOD, "I didn't understand {q}", fragment=fragment)
         if not raw:
             raise self.error(P.NO_TIME, "No time found in {q}")
-        for t in raw:
-            if isinstance(t, QuestionTok):
-                raise self._question(t)
-        tokens = self._settle(raw)
+        if QuestionTok in kinds:
+            raise self._question(next(t for t in raw if isinstance(t, QuestionTok)))
+        tokens = self._settle(raw, kinds)
 
         zone = self._zone(tokens)
         durations = [t for t in tokens if isinstance(t, DurationTok)]
@@ -256,8 +256,11 @@ class _Parse:
             reason = f"Is {{q}} {params['first']} or {params['second']}?"
         return self.error(problem, reason, t, params=params, readings=t.readings)
 
-    def _settle(self, raw: list) -> list[Token]:
-        """Resolve the tokens whose meaning depends on the rest of the phrase."""
+    def _settle(self, raw: list, kinds: set[type]) -> list[Token]:
+        """Resolve the tokens whose meaning depends on the rest of the phrase.
+
+        ``kinds``: the classes in ``raw``; a step whose tokens are absent is skipped.
+        """
         tokens: list = []
         for t in raw:  # "现在马上", "now, right away": one start
             if isinstance(t, NowTok) and tokens and isinstance(tokens[-1], NowTok):
@@ -265,45 +268,48 @@ class _Parse:
                 continue
             tokens.append(t)
         # "around 9pm", "9ish", "9点左右": the stated time, noted.
-        timed = (ClockTok, PeriodTok, DayTok, ClockOrDurationTok, NowTok, DurationTok, OffsetTok)
-        for i, t in enumerate(tokens):
-            if isinstance(t, ApproxTok):
-                near = [u for u in tokens[max(0, i - 2):i + 3] if isinstance(u, timed)]
-                if not near:
-                    raise self.error(P.NOT_UNDERSTOOD, "I didn't understand {q}", t)
-                span = [t, *near]
-                start = min(u.start for u in span)
-                end = max(u.end for u in span)
-                self.notes.append(Approximate(self.text[start:end].strip()))
-        tokens = [t for t in tokens if not isinstance(t, ApproxTok)]
+        if ApproxTok in kinds:
+            timed = (ClockTok, PeriodTok, DayTok, ClockOrDurationTok, NowTok, DurationTok,
+                     OffsetTok)
+            for i, t in enumerate(tokens):
+                if isinstance(t, ApproxTok):
+                    near = [u for u in tokens[max(0, i - 2):i + 3] if isinstance(u, timed)]
+                    if not near:
+                        raise self.error(P.NOT_UNDERSTOOD, "I didn't understand {q}", t)
+                    span = [t, *near]
+                    start = min(u.start for u in span)
+                    end = max(u.end for u in span)
+                    self.notes.append(Approximate(self.text[start:end].strip()))
+            tokens = [t for t in tokens if not isinstance(t, ApproxTok)]
         # Chinese "11点前": until then, from now.
-        befores = [t for t in tokens if isinstance(t, BeforeTok)]
-        if befores:
+        if BeforeTok in kinds:
+            befores = [t for t in tokens if isinstance(t, BeforeTok)]
             b = befores[0]
             if len(befores) > 1 or tokens[-1] is not b or any(isinstance(t, SepTok)
                                                               for t in tokens):
                 raise self.error(P.NOT_UNDERSTOOD, "I didn't understand {q}", b)
             tokens = [SepTok(Sep.UNTIL, start=b.start, end=b.end), *tokens[:-1]]
         # "21h": a clock time when the phrase has a day, a range or a duration.
-        for i, t in enumerate(tokens):
-            if not isinstance(t, ClockOrDurationTok):
-                continue
-            others = [u for u in tokens if u is not t]
-            if any(isinstance(u, (SepTok, DayTok, PeriodTok, DurationTok)) for u in others):
-                tokens[i] = ClockTok(t.clock, start=t.start, end=t.end)
-            elif any(isinstance(u, (ClockTok, NowTok, OffsetTok, InstantTok)) for u in others):
-                tokens[i] = DurationTok(t.delta, start=t.start, end=t.end)
-            else:
-                clock = f"{t.clock.hour:02d}:{t.clock.minute:02d}"
-                hours = t.delta.total_seconds() / 3600
-                duration = f"for {hours:g} hours"
-                raise self.error(P.CLOCK_OR_DURATION, f"Is {{q}} the time {clock} or a length of "
-                                 f"{hours:g} hours?", t, params={"clock": clock,
-                                                                 "duration": duration},
-                                 readings=(clock, duration))
+        if ClockOrDurationTok in kinds:
+            for i, t in enumerate(tokens):
+                if not isinstance(t, ClockOrDurationTok):
+                    continue
+                others = [u for u in tokens if u is not t]
+                if any(isinstance(u, (SepTok, DayTok, PeriodTok, DurationTok)) for u in others):
+                    tokens[i] = ClockTok(t.clock, start=t.start, end=t.end)
+                elif any(isinstance(u, (ClockTok, NowTok, OffsetTok, InstantTok))
+                         for u in others):
+                    tokens[i] = DurationTok(t.delta, start=t.start, end=t.end)
+                else:
+                    clock = f"{t.clock.hour:02d}:{t.clock.minute:02d}"
+                    hours = t.delta.total_seconds() / 3600
+                    duration = f"for {hours:g} hours"
+                    raise self.error(P.CLOCK_OR_DURATION, f"Is {{q}} the time {clock} or a "
+                                     f"length of {hours:g} hours?", t,
+                                     params={"clock": clock, "duration": duration},
+                                     readings=(clock, duration))
         # "after 6pm": no end.
-        afters = [t for t in tokens if isinstance(t, AfterTok)]
-        if afters:
+        if AfterTok in kinds:
             if not any(isinstance(t, (SepTok, DurationTok)) for t in tokens):
                 raise self.error(P.NO_END, "{q} gives a start but no end; say until when or for "
                                  "how long, e.g. \"6pm to 8pm\"", *tokens)
