@@ -138,6 +138,8 @@ _ISO_DUR = re.compile(
 _FRAC_VALUE = {"a half": 0.5, "one half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _RANKS = {"w": -1, "d": 0, "h": 1, "m": 2, "s": 3}  # units in a length go largest first
+_UNIT_GROUPS = tuple((k, f"u_{k}") for k in "wdhms")  # _COMP's group for each unit
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _LOOSE_MINUTES = re.compile(r"\s+(?P<n>[1-5]\d)(?![\d:.]|\s*(?:[ap]\.?\s?m|o'?clock|h(?![a-z])"
                             r"|hours?|hrs?|minutes?|mins?|m(?![a-z])|s(?![a-z])|seconds?|secs?))")
 _DAYS_OR_WEEKS = re.compile(r"\d\s*[dw](?![a-z])|(?:days?|weeks?|wks?)(?![a-z])")
@@ -198,11 +200,11 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
         m = _COMP.match(s, cur)
         if not m:
             break
-        unit = next(k for k in "wdhms" if m.group(f"u_{k}"))
+        unit = next(k for k, group in _UNIT_GROUPS if m.group(group))
         if _RANKS[unit] <= last_rank:
             break
         q = m.group("q")
-        if unit == "h" and re.fullmatch(r"\d{4}", q):
+        if unit == "h" and _FOUR_DIGITS.fullmatch(q):
             return None  # "2130 hrs": a 24-hour clock time, not 89 days
         if q in ("a", "an") and m.group(f"u_{unit}") in ("w", "d", "h", "m", "s"):
             break  # "a h" is not a duration
@@ -235,6 +237,9 @@ def _scan_duration(ctx: Ctx, pos: int) -> tuple[int, float] | None:
     return end, total
 
 
+_AT_BEFORE = re.compile(r"(?:^|\s)at\s+$")
+
+
 def _rule_duration(ctx: Ctx, pos: int):
     s = ctx.norm
     pre_m = _DUR_PRE.match(s, pos)
@@ -259,7 +264,7 @@ def _rule_duration(ctx: Ctx, pos: int):
     if s[end:end + 1].isalnum() and not s[end - 1].isspace():
         return None
     before = ctx.before(pos)
-    if pre is None and re.search(r"(?:^|\s)at\s+$", before):
+    if pre is None and _AT_BEFORE.search(before):
         return None  # "at 20h" is a clock time, never a duration
     delta = timedelta(seconds=secs)
     if pre_m and pre_m.group("approx"):

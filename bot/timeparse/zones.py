@@ -58,7 +58,9 @@ CHINESE = {
 CHINESE_OFFSET_RE = re.compile(r"(东|西)([一二三四五六七八九十]+|\d{1,2})区")
 
 
+@lru_cache(maxsize=1024)
 def named(key: str) -> Zone:
+    """The zone of an IANA key (built once per key: every zone word in a phrase needs one)."""
     return Zone(zoneinfo.ZoneInfo(key), key)
 
 
