@@ -1,8 +1,10 @@
 """Tencent's rules for a recording, each written once, and checked before calling so the
 person hears why.
 
-CreateRecordTask: EndTime > StartTime, EndTime > now, EndTime − StartTime ≤ 24 h,
-EndTime < now + 7 days; at most three overlapping tasks of one stream record. Names as Tencent
+CreateRecordTask: EndTime > StartTime, EndTime > now, EndTime − StartTime ≤ 24 h, and how far
+ahead — where Tencent's two documents disagree, so the bot obeys both: the API page says
+StartTime ≤ now + 6 days, the SDK's current model docs say EndTime < now + 7 days (``horizon``);
+at most three overlapping tasks of one stream record. Names as Tencent
 Live takes them in push URLs. A violation is data (``WindowRuleError.rule`` and the times);
 the Slack layer says it in words.
 """
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MAX_DURATION = timedelta(hours=24)  # EndTime − StartTime
-MAX_AHEAD = timedelta(days=7)  # EndTime before now + 7 days
+MAX_AHEAD = timedelta(days=7)  # EndTime before now + 7 days (the SDK's model docs)
+MAX_START_AHEAD = timedelta(days=6)  # StartTime at most now + 6 days (the API page)
 MAX_OVERLAPPING = 3  # Tencent starts at most three overlapping tasks on one stream
 QUERY_SPAN = timedelta(days=7)  # DescribeRecordTask lists at most a week per query
 
@@ -53,6 +56,7 @@ class WindowRule(enum.StrEnum):
     END_IN_FUTURE = "end-in-future"
     MAX_24H = "max-24h"
     WITHIN_7_DAYS = "within-7-days"
+    START_WITHIN_6_DAYS = "start-within-6-days"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,11 @@ class WindowRuleError(Exception):
         """The end must be before this (within-7-days)."""
         return self.now + MAX_AHEAD
 
+    @property
+    def latest_start(self) -> datetime:
+        """The start must be at or before this (start-within-6-days)."""
+        return self.now + MAX_START_AHEAD
+
     def __str__(self) -> str:
         return f"{self.rule}: {self.start.isoformat()} → {self.end.isoformat()}"
 
@@ -85,5 +94,18 @@ def check_window(start: datetime, end: datetime, now: datetime) -> None:
         raise WindowRuleError(WindowRule.END_IN_FUTURE, start, end, now)
     if end - start > MAX_DURATION:
         raise WindowRuleError(WindowRule.MAX_24H, start, end, now)
+    if start > now + MAX_START_AHEAD:
+        raise WindowRuleError(WindowRule.START_WITHIN_6_DAYS, start, end, now)
     if end >= now + MAX_AHEAD:
         raise WindowRuleError(WindowRule.WITHIN_7_DAYS, start, end, now)
+
+
+def in_horizon(start: datetime, end: datetime, now: datetime) -> bool:
+    """Whether a task for the window may be created now as far as how far ahead it is (both
+    of Tencent's documents: StartTime ≤ now + 6 days and EndTime < now + 7 days)."""
+    return start <= now + MAX_START_AHEAD and end < now + MAX_AHEAD
+
+
+def enters_horizon(start: datetime, end: datetime) -> datetime:
+    """The first instant (to the second) at which ``in_horizon`` holds for the window."""
+    return max(start - MAX_START_AHEAD, end - MAX_AHEAD + timedelta(seconds=1))

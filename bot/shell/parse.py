@@ -74,7 +74,8 @@ def run_parse(text: str, tz: str | None, now_iso: str | None, out: TextIO, err: 
     if window.end is not None:
         try:
             check_window(window.start, window.end, now)
-            verdict = "accepts it (ends in the future, at most 24 h, within 7 days)"
+            verdict = ("accepts it (ends in the future, at most 24 h, starts within 6 days "
+                       "and ends within 7)")
         except WindowRuleError as e:
             verdict = f"would refuse it: {window_rule_text(EN, e)}"
         lines.append(("Tencent", verdict))

@@ -74,6 +74,7 @@ def test_mixed_stream_type(live: LiveEmulator) -> None:
     (-2 * HOUR, -HOUR, "EndTime must be later than the current time"),
     (0, DAY + 1, "must not exceed 24 hours"),
     (7 * DAY - HOUR, 7 * DAY, "earlier than the current time plus 7 days"),
+    (6 * DAY + 60, 6 * DAY + HOUR, "cannot be later than the current time plus 6 days"),
 ])
 def test_time_rules(live: LiveEmulator, start_offset: int, end_offset: int, rule: str) -> None:
     t = now()

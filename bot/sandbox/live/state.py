@@ -335,12 +335,14 @@ _CALLBACK_TEMPLATE_FIELDS: Final = (
 
 
 def check_task_time(start: int, end: int, now: int) -> None:
-    """CreateRecordTask's time rules, from the API page (EndTime is exclusive of now + 7 days)."""
+    """CreateRecordTask's time rules: the API page's StartTime ≤ now + 6 days and the SDK model
+    docs' EndTime < now + 7 days (exclusive), as the bot obeys both."""
     rules = (
         (end > start, "EndTime must be later than StartTime."),
         (end > now, "EndTime must be later than the current time."),
         (end - start <= DAY, "EndTime - StartTime must not exceed 24 hours."),
         (end < now + 7 * DAY, "EndTime must be earlier than the current time plus 7 days."),
+        (start <= now + 6 * DAY, "StartTime cannot be later than the current time plus 6 days."),
     )
     for ok, message in rules:
         if not ok:

@@ -57,6 +57,10 @@ def window_rule_text(tr: Tr, e: WindowRuleError) -> Mrkdwn:
                     "split it into requests of up to 24 h each — e.g. {example}.",
                     length=tr.duration(e.duration, days=False),
                     example=code(shorter))
+    if e.rule is WindowRule.START_WITHIN_6_DAYS:
+        return tr._("That starts {ahead} from now; Tencent only accepts recordings that start "
+                    "within 6 days (by {latest}). Schedule it again closer to the date.",
+                    ahead=tr.duration(e.start - e.now), latest=tr.day_clock(e.latest_start))
     return tr._("That ends {ahead} from now; Tencent only accepts recordings that end within "
                 "7 days (before {latest}). Schedule it again closer to the date.",
                 ahead=tr.duration(e.end - e.now), latest=tr.day_clock(e.latest_end))
