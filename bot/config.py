@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from bot.logging_setup import LOG_FORMATS
 from bot.recording.access import AccessRules
 from bot.recording.rules import is_app_name, is_push_domain
+from bot.recording.series import parse_pad
 from bot.slack.i18n import Lang, parse_lang
 
 DEFAULT_LIVE_ENDPOINT = "live.tencentcloudapi.com"
@@ -130,6 +131,8 @@ class Settings:
     digest_channel: str | None = None
     digest_time: str = "09:00"  # HH:MM in digest_timezone
     digest_timezone: str | None = None  # None: default_timezone
+    # DEFAULT_PAD: every recording starts this many seconds early and ends this late
+    default_pad_seconds: int = 0
 
     @property
     def socket_mode(self) -> bool:
@@ -358,6 +361,9 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
     grace = _int(env, "STREAM_GRACE_SECONDS", 120, 1, 3600, problems)
     completeness_grace = _int(env, "COMPLETENESS_GRACE_SECONDS", 300, 1, 7200, problems)
     lease = _int(env, "LEASE_SECONDS", 15, 3, 600, problems)
+    pad = parse_pad(get("DEFAULT_PAD") or "0")
+    if pad is None:
+        problems.append("DEFAULT_PAD is a padding such as `5m`, `90s` or `0`, at most 2 h.")
 
     digest_channel = get("DIGEST_CHANNEL") or None
     if digest_channel and not _CHANNEL_ID_RE.match(digest_channel):
@@ -411,4 +417,5 @@ def load_settings(env: Mapping[str, str], *, slack: bool = True) -> Settings:
         digest_channel=digest_channel,
         digest_time=digest_time,
         digest_timezone=digest_tz,
+        default_pad_seconds=int(pad.total_seconds()) if pad else 0,
     )

@@ -38,6 +38,7 @@ from bot.recording.phases import RootPhases
 from bot.recording.ports import NO_METRICS, Metrics, Worker
 from bot.recording.reconcile import Heartbeat, Reconcile
 from bot.recording.schedule import ScheduleRecording
+from bot.recording.scheduler import SCHEDULER_INTERVAL, SeriesScheduler
 from bot.recording.templates import TemplateCatalog
 from bot.slack.answers import Services
 from bot.slack.app import build_client
@@ -86,6 +87,7 @@ class Runtime:
     phases: RootPhases
     intake: Intake
     clock: Callable[[], datetime]
+    series: SeriesScheduler
     metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
     completeness: CompletenessReports | None = None
     digest: DailyDigest | None = None  # with DIGEST_CHANNEL
@@ -144,6 +146,8 @@ class Runtime:
         if self.digest is not None:
             self.keep_running(repeat(self.digest.round, DIGEST_INTERVAL, "the daily digest"),
                               name="digest")
+        self.keep_running(repeat(self.series.due, SCHEDULER_INTERVAL,
+                                 "creating the planned parts of series"), name="series")
         if callbacks and self.settings.callback_key:
             self.keep_running(repeat(self._sweep_callbacks, CALLBACK_SWEEP_INTERVAL,
                                      "handling callbacks left unhandled"), name="callbacks")
@@ -196,9 +200,11 @@ def build_runtime(
     directory = SlackDirectory(slack, settings.default_timezone)
     gate = AccessGate(AccessPolicy(settings.access, directory), store)
     worker = Worker(worker_id(), timedelta(seconds=settings.lease_seconds))
-    delivery = OutboxRelay(store, SlackSender(slack, clock), clock, worker)
+    delivery = OutboxRelay(store, SlackSender(slack, clock, store), clock, worker)
     templates = TemplateCatalog(live)
     recheck = timedelta(seconds=settings.unknown_recheck_seconds)
+    series = SeriesScheduler(live, store, clock, worker, delivery, recheck_after=recheck,
+                             metrics=metrics)
     return Runtime(
         settings=settings,
         store=store,
@@ -208,7 +214,9 @@ def build_runtime(
         delivery=delivery,
         worker=worker,
         schedule=ScheduleRecording(live, store, gate, directory, clock, worker, delivery,
-                                   templates, recheck_after=recheck, metrics=metrics),
+                                   templates, recheck_after=recheck, metrics=metrics,
+                                   default_pad=timedelta(seconds=settings.default_pad_seconds),
+                                   scheduler=series),
         manage=ManageRecordings(live, store, gate, clock, delivery, settings.admin_user_ids,
                                 settings.push_domains),
         reconcile=Reconcile(live, store, clock, worker, delivery, retry_after=recheck),
@@ -225,6 +233,7 @@ def build_runtime(
             store, live, clock, timedelta(seconds=settings.completeness_grace_seconds),
             parse_event, delivery, callbacks=bool(settings.callback_key)),
         digest=build_digest(settings, store, slack, clock, worker),
+        series=series,
     )
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import difflib
 import enum
 from dataclasses import dataclass
+from datetime import timedelta
 
+from bot.recording.series import parse_pad
 from bot.timeparse import is_time_phrase, starts_with_time
 
 MAX_TEXT = 3000
@@ -33,6 +35,7 @@ class UsageProblem(enum.StrEnum):
     TYPE_OPTION = "type option"
     TEMPLATE_NOT_A_NUMBER = "template not a number"  # value
     TEMPLATE_NEGATIVE = "template negative"
+    PAD_INVALID = "pad invalid"  # value
     NO_WHEN = "no when"  # stream
     NO_STREAM = "no stream"  # when: the time phrase that came first
     DID_YOU_MEAN = "did you mean"  # word, suggestion, rest
@@ -67,6 +70,7 @@ class Schedule:
     app: str | None = None
     template_id: int | None = None
     mixed: bool = False
+    pad: timedelta | None = None  # pad=5m: start this much early and end this late
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ class CancelTask:
 
 Command = ShowHelp | OpenForm | Schedule | ListRecordings | StopTask | CancelTask
 
-_OPTION_KEYS = {"domain", "app", "template", "stream"}
+_OPTION_KEYS = {"domain", "app", "template", "stream", "pad"}
 _VERB_WORDS = {"stop": "stop", "cancel": "cancel", "停止": "stop", "取消": "cancel"}
 _MIXED_WORDS = {"mixed", "type=mixed", "--mixed"}
 
@@ -141,6 +145,12 @@ def parse_command(text: str) -> Command:
         if template_id < 0:
             return ShowHelp(UsageProblem.TEMPLATE_NEGATIVE)
 
+    pad: timedelta | None = None
+    if "pad" in options:
+        pad = parse_pad(options["pad"])
+        if pad is None:
+            return ShowHelp(UsageProblem.PAD_INVALID, value=options["pad"][:40])
+
     if "stream" in options:
         stream, when = options["stream"], rest
     elif not rest:
@@ -163,6 +173,7 @@ def parse_command(text: str) -> Command:
         app=options.get("app"),
         template_id=template_id,
         mixed=mixed,
+        pad=pad,
     )
 
 

@@ -22,6 +22,8 @@ from bot.recording.model import (
     Post,
     PostKind,
     Recording,
+    Series,
+    SeriesCancelled,
     State,
     TaskStatus,
     Verb,
@@ -130,6 +132,34 @@ class Raced:
 ManageResult = Done | NoRecord | NotFound | NotAllowed | NotNow | Rejected | Unclear | Raced
 
 
+@dataclass(frozen=True)
+class SeriesDone:
+    """A whole series (or long window) was cancelled: the running part stopped, the later
+    ones deleted or dropped; its thread is told."""
+
+    series: Series
+    summary: SeriesCancelled
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One occurrence of a series was cancelled; the rest go on."""
+
+    series: Series
+    occurrence: int
+    start: datetime
+
+
+@dataclass(frozen=True)
+class SeriesNotActive:
+    """The series was cancelled already, or the occurrence is over or cancelled already."""
+
+    series: Series
+
+
+SeriesResult = SeriesDone | Skipped | SeriesNotActive | NoRecord | NotAllowed
+
+
 class ManageRecordings:
     def __init__(self, live: LiveApi, store: Store, gate: AccessGate, clock: Clock,
                  outbox: Outbox, admins: frozenset[str] = frozenset(),
@@ -200,6 +230,85 @@ class ManageRecordings:
                                    AuditAction.STOP if verb is Verb.STOP else AuditAction.CANCEL,
                                    f"TaskId {task_id} RequestId {request_id}")
         return Done(verb, row, managed)
+
+    # ---- series ------------------------------------------------------------------------------
+
+    async def _series_for(self, series_id: int, team_id: str, user_id: str,
+                          what: str) -> Series | NoRecord | NotAllowed:
+        series = await self.store.get_series(series_id)
+        if series is None or (team_id and series.team_id != team_id):
+            return NoRecord(Verb.CANCEL)
+        if user_id not in self.admins and series.requester_id != user_id:
+            await self.store.add_audit(None, team_id, user_id, AuditAction.DENIED,
+                                       f"{what} series {series_id}")
+            return NotAllowed(Verb.CANCEL, None)
+        return series
+
+    async def cancel_series(self, series_id: int, *, user_id: str, team_id: str,
+                            channel_id: str) -> SeriesResult | Refused:
+        """Cancel a whole series or long window: planned parts are dropped, the part recording
+        now is stopped, created parts still to come are deleted."""
+        refusal = await self.gate.refusal(team_id, user_id, channel_id, "cancel series")
+        if refusal is not None:
+            return Refused(refusal)
+        found = await self._series_for(series_id, team_id, user_id, "cancel")
+        if not isinstance(found, Series):
+            return found
+        dropped = await self.store.cancel_series(series_id)
+        if dropped is None:
+            return SeriesNotActive(found)
+        stopped = deleted = left = 0
+        now = self.clock()
+        for part in await self.store.series_parts(series_id):
+            if part.state is not State.CREATED or now >= part.end_time:
+                continue
+            verb = Verb.STOP if now >= part.start_time else Verb.CANCEL
+            result = await self.act(verb, user_id=user_id, team_id=team_id,
+                                    channel_id=channel_id, recording_id=part.id)
+            if isinstance(result, Done | Raced):
+                stopped += verb is Verb.STOP
+                deleted += verb is Verb.CANCEL
+            else:
+                left += 1
+        summary = SeriesCancelled(user_id, self.clock(), len(dropped), deleted, stopped, left)
+        parts = await self.store.series_parts(series_id)
+        await self.store.update(parts[0].id, posts=[Post(PostKind.REPLY, summary)])
+        self.outbox.wake()
+        await self.store.add_audit(parts[0].id, team_id, user_id, AuditAction.CANCEL,
+                                   f"series {series_id}: {len(dropped)} planned, {deleted} "
+                                   f"deleted, {stopped} stopped, {left} left")
+        current = await self.store.get_series(series_id)
+        return SeriesDone(current or found, summary)
+
+    async def skip_occurrence(self, series_id: int, occurrence: int, *, user_id: str,
+                              team_id: str, channel_id: str) -> SeriesResult | Refused:
+        """Cancel one occurrence of a series (all its parts), leaving the rest."""
+        refusal = await self.gate.refusal(team_id, user_id, channel_id, "skip occurrence")
+        if refusal is not None:
+            return Refused(refusal)
+        found = await self._series_for(series_id, team_id, user_id, "skip")
+        if not isinstance(found, Series):
+            return found
+        parts = [p for p in await self.store.series_parts(series_id)
+                 if p.occurrence == occurrence]
+        now = self.clock()
+        acted = False
+        for part in parts:
+            if part.state is State.PLANNED:
+                managed = Managed(Verb.CANCEL, user_id, now, None, None)
+                acted |= await self.store.transition(part.id, [State.PLANNED], State.CANCELLED,
+                                                     posts=[Post(PostKind.REPLY, managed)])
+            elif part.state is State.CREATED and now < part.end_time:
+                verb = Verb.STOP if now >= part.start_time else Verb.CANCEL
+                result = await self.act(verb, user_id=user_id, team_id=team_id,
+                                        channel_id=channel_id, recording_id=part.id)
+                acted |= isinstance(result, Done)
+        if not acted or not parts:
+            return SeriesNotActive(found)
+        self.outbox.wake()
+        await self.store.add_audit(parts[0].id, team_id, user_id, AuditAction.CANCEL,
+                                   f"series {series_id} occurrence {occurrence}")
+        return Skipped(found, occurrence, parts[0].start_time)
 
     async def _find(self, team_id: str, task_id: str | None,
                     recording_id: int | None) -> Recording | None:

@@ -27,6 +27,7 @@ from bot.recording.model import (
     Outcome,
     Presentation,
     Reconciled,
+    SeriesCancelled,
     State,
     Verb,
     ZoneFallback,
@@ -40,6 +41,7 @@ from bot.recording.report import (
     WarningKind,
     Why,
 )
+from bot.recording.scheduler import PartNotice, PartProblem
 from bot.timeparse import (
     Approximate,
     EndOnNextDay,
@@ -54,9 +56,10 @@ _CLASSES: dict[str, type] = {c.__name__: c for c in (
     Outcome, Reconciled, Managed, FileReady, RecordFile, StreamLive, StreamStopped,
     RecordingTrouble, NotLiveYet, Presentation, EndOnNextDay, ShorterReading, WeekdayReading,
     Approximate, ReadAs, InProgress, OpenEnded, CompletenessReport, Gap, RecordingWarning,
+    PartNotice, SeriesCancelled,
 )}
 _ENUMS: dict[str, type[enum.Enum]] = {e.__name__: e for e in (
-    State, Verb, ZoneFallback, Verdict, Why, GapCause, WarningKind)}
+    State, Verb, ZoneFallback, Verdict, Why, GapCause, WarningKind, PartProblem)}
 
 
 class UnreadableMessage(ValueError):

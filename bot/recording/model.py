@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from bot.timeparse import RecordingWindow, WindowNote, zone_tzinfo
 
 
 class State(enum.StrEnum):
-    """accepted → created | failed | unknown → stopped | cancelled."""
+    """(planned →) accepted → created | failed | unknown → stopped | cancelled."""
 
+    PLANNED = "planned"  # a part of a series or long window whose task is not created yet
     ACCEPTED = "accepted"  # persisted, Tencent not yet (or not knowingly) called
     CREATED = "created"  # Tencent returned a TaskId
     FAILED = "failed"  # Tencent said no; no task exists
@@ -28,7 +29,7 @@ class State(enum.StrEnum):
         """True, False, or None when nobody knows yet."""
         if self in (State.ACCEPTED, State.UNKNOWN):
             return None
-        return self is not State.FAILED
+        return self not in (State.FAILED, State.PLANNED)
 
 
 PENDING_STATES = (State.ACCEPTED, State.UNKNOWN)
@@ -134,6 +135,9 @@ class NewRecording:
     lease_owner: str | None = None
     lease_until: datetime | None = None
     language: str = "en"  # what the request's messages are written in (the Slack layer's tag)
+    series_id: int | None = None  # a part of a series (bot.recording.series)
+    occurrence: int | None = None  # which occurrence of its series, from 0
+    part: int | None = None  # which part of its occurrence, from 0 (a window > 24 h has several)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", State(self.state))  # ValueError for an unknown one
@@ -188,6 +192,9 @@ class Recording:
     reported_at: datetime | None = None
     report: object | None = None  # a CompletenessReport
     warned_at: datetime | None = None
+    series_id: int | None = None  # a part of a series (bot.recording.series)
+    occurrence: int | None = None  # which occurrence of its series, from 0
+    part: int | None = None  # which part of its occurrence, from 0
 
     def phase(self, now: datetime) -> WindowPhase:
         return phase_at(self.start_time, self.end_time, now)
@@ -269,6 +276,8 @@ class RecordRequest:
     source: str = Source.COMMAND
     reply_to: str | None = None  # the adapter's private way back to the requester, if any
     language: str = "en"  # what the requester reads; the adapter decides, the store keeps it
+    pad: timedelta | None = None  # start this much early, end this late (None: DEFAULT_PAD)
+    repeat: str | None = None  # the form's Repeat field, as words the time parser reads
 
 
 class ZoneFallback(enum.StrEnum):
@@ -388,6 +397,18 @@ class Managed:
 
 
 @dataclass(frozen=True)
+class SeriesCancelled:
+    """Someone cancelled a whole series or long window: what became of its parts."""
+
+    user_id: str
+    at: datetime
+    planned: int  # planned parts dropped (no task had been created)
+    deleted: int  # tasks deleted before they started
+    stopped: int  # the task recording at the time, stopped
+    left: int = 0  # parts Tencent could not be asked about now (their thread says)
+
+
+@dataclass(frozen=True)
 class Listed:
     """One line of `/record list`."""
 
@@ -443,3 +464,60 @@ class Pending:
     reply_to: str | None
     attempts: int
     created_at: datetime
+
+
+# ---- series: long windows, far-ahead windows and repeating recordings ------------------------
+
+
+class SeriesKind(enum.StrEnum):
+    WINDOW = "window"  # one window, longer than 24 h or beyond Tencent's horizon (or both)
+    REPEAT = "repeat"  # an RFC 5545 rule: every day, weekdays, every Friday…
+
+
+class SeriesState(enum.StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class NewSeries:
+    """A series about to be stored; its parts are recordings (``Recording.series_id``)."""
+
+    team_id: str
+    channel_id: str
+    requester_id: str
+    source: str
+    raw_text: str
+    when_text: str
+    timezone: str  # an IANA key
+    kind: SeriesKind
+    description: str  # the rule or window in words, as the time parser said it
+    first_start: datetime  # the first occurrence's start, aware
+    duration: timedelta  # of one occurrence, before the padding
+    stream_name: str
+    domain_name: str
+    app_name: str
+    template_id: int | None = None
+    stream_type: int = StreamType.LIVE_PUSH
+    rrule: str | None = None  # REPEAT: the RRULE value (DTSTART: first_start, in timezone)
+    until: date | None = None  # the last day that may hold an occurrence (inclusive)
+    count: int | None = None
+    limited: bool = False  # no end was given: the default limit (series.DEFAULT_SPAN) applies
+    pad: timedelta = timedelta(0)  # each recording starts this much early and ends this late
+    language: str = "en"
+    state: SeriesState = SeriesState.ACTIVE
+    root_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class Series(NewSeries):
+    """A stored series. ``announced``: its root message went out (to the channel when
+    ``root_ts`` is set, else privately), so its parts' thread messages may follow."""
+
+    id: int = 0
+    announced: bool = False
+    created_at: datetime | None = None
+
+    @property
+    def tz(self) -> tzinfo:
+        return zone_tzinfo(self.timezone)

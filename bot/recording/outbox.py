@@ -139,5 +139,7 @@ class OutboxRelay:
             return 0
         if ref is not None and post.kind is PostKind.ANNOUNCE:
             await self.store.update(post.recording_id, root_ts=ref)
+        if rec is not None and rec.series_id is not None and post.kind is PostKind.ANNOUNCE:
+            await self.store.series_announced(rec.series_id, ref)
         await self.store.post_delivered(post.id, self.clock())
         return 1

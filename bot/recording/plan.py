@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.recording.model import Plan, RecordRequest, UserZone
-from bot.recording.rules import WindowRuleError, check_window, is_app_name, is_push_domain
+from bot.recording.rules import (
+    WindowRule,
+    WindowRuleError,
+    check_window,
+    is_app_name,
+    is_push_domain,
+)
 from bot.recording.rules import is_stream_name as _is_stream_name
-from bot.timeparse import RecordingWindow, TimeParseError, parse_window
+from bot.recording.series import (
+    MAX_PAD,
+    SeriesPlan,
+    SeriesProblem,
+    SeriesRefused,
+    plan_repeat_series,
+    plan_window_series,
+)
+from bot.timeparse import RecordingWindow, Repeat, TimeParseError, parse_schedule
+
+#: The rules a series answers: a longer window is cut into parts, a later one waits.
+_SERIES_RULES = (WindowRule.MAX_24H, WindowRule.START_WITHIN_6_DAYS, WindowRule.WITHIN_7_DAYS)
 
 
 class Field(enum.StrEnum):
@@ -40,6 +57,9 @@ class Problem(enum.StrEnum):
     WINDOW_RULE = "window rule"  # cause: WindowRuleError
     ACCESS_DENIED = "access denied"  # cause: Refusal (the form shows it under the domain)
     ACCESS_SLOW = "access slow"  # Slack did not confirm user-group membership in time
+    PAD_TOO_LONG = "pad too long"  # more than series.MAX_PAD
+    SERIES_TOO_LONG = "series too long"  # cause: SeriesRefused (more than MAX_OCCURRENCES)
+    NOTHING_LEFT = "nothing left"  # the series has no occurrence still to come
 
 
 @dataclass(frozen=True)
@@ -87,12 +107,15 @@ def name_problems(stream: str, app: str, domain: str) -> list[PlanError]:
 
 def plan_recording(request: RecordRequest, now: datetime,
                    zone_fallback: UserZone | None = None,
-                   problems: list[PlanError] | None = None) -> Plan:
+                   problems: list[PlanError] | None = None,
+                   default_pad: timedelta = timedelta(0)) -> Plan | SeriesPlan:
     """Parse the window in the zone of ``now`` and check Tencent's rules; a PlanError names
-    every field at fault (with ``problems`` found before, such as the form's template)."""
+    every field at fault (with ``problems`` found before, such as the form's template). What
+    one task cannot hold — a repeat, a window longer than 24 h or beyond Tencent's horizon —
+    comes back as a SeriesPlan."""
     found = [*(problems or []), *name_problems(request.stream, request.app, request.domain)]
     try:
-        plan = _plan_window(request, now, zone_fallback)
+        plan = _plan_window(request, now, zone_fallback, default_pad)
     except PlanError as e:
         found.append(e)
     if found:
@@ -100,19 +123,40 @@ def plan_recording(request: RecordRequest, now: datetime,
     return plan
 
 
-def _plan_window(request: RecordRequest, now: datetime,
-                 zone_fallback: UserZone | None) -> Plan:
+def when_text_of(request: RecordRequest) -> str:
+    """The time phrase, with the form's Repeat field (words the parser reads) in front."""
+    if request.repeat:
+        return f"{request.repeat} {request.when_text}"
+    return request.when_text
+
+
+def _plan_window(request: RecordRequest, now: datetime, zone_fallback: UserZone | None,
+                 default_pad: timedelta) -> Plan | SeriesPlan:
     if not request.when_text.strip():
         raise PlanError(Field.WHEN, Problem.NO_WHEN)
+    pad = default_pad if request.pad is None else request.pad
+    if pad > MAX_PAD or pad < timedelta(0):
+        raise PlanError(Field.WHEN, Problem.PAD_TOO_LONG, value=str(int(pad.total_seconds())))
     try:
-        window = parse_window(request.when_text, now)
+        read = parse_schedule(when_text_of(request), now)
     except TimeParseError as e:
         raise PlanError(Field.WHEN, Problem.WHEN_NOT_UNDERSTOOD, cause=e) from e
-    if window.end is None:
-        raise PlanError(Field.WHEN, Problem.ONLY_A_START, window=window)
     try:
-        check_window(window.start, window.end, now)
-    except WindowRuleError as e:
-        raise PlanError(Field.WHEN, Problem.WINDOW_RULE, cause=e) from e
-    return Plan(request=request, window=window, start=window.start, end=window.end,
+        if isinstance(read, Repeat):
+            return plan_repeat_series(request, read, now, pad)
+        window = read
+        if window.end is None:
+            raise PlanError(Field.WHEN, Problem.ONLY_A_START, window=window)
+        start, end = window.start - pad, window.end + pad
+        try:
+            check_window(start, end, now)
+        except WindowRuleError as e:
+            if e.rule not in _SERIES_RULES:
+                raise PlanError(Field.WHEN, Problem.WINDOW_RULE, cause=e) from e
+            return plan_window_series(request, window, now, pad)
+    except SeriesRefused as e:
+        problem = (Problem.SERIES_TOO_LONG if e.problem is SeriesProblem.TOO_MANY
+                   else Problem.NOTHING_LEFT)
+        raise PlanError(Field.WHEN, problem, cause=e) from e
+    return Plan(request=request, window=window, start=start, end=end,
                 zone=window.zone, zone_fallback=zone_fallback).from_now(now)

@@ -27,11 +27,13 @@ from bot.recording.model import (
     Managed,
     NewEvent,
     NewRecording,
+    NewSeries,
     Outcome,
     Pending,
     Post,
     Reconciled,
     Recording,
+    Series,
     State,
     StoredEvent,
     TaskStatus,
@@ -260,6 +262,26 @@ class Store(Protocol):
 
     async def digest_failed(self, day: str, retry_at: datetime) -> None:
         """Let the digest of ``day`` be taken again from ``retry_at``."""
+    # Series (bot.recording.series): their parts are recordings.
+
+    async def add_series(self, series: NewSeries, parts: Sequence[NewRecording],
+                         posts: Sequence[Post] = ()) -> tuple[Series, list[Recording]]: ...
+
+    async def get_series(self, series_id: int) -> Series | None: ...
+
+    async def series_parts(self, series_id: int) -> list[Recording]: ...
+
+    async def series_for_team(self, team_id: str, *, since: datetime,
+                              stream: str | None = None) -> list[Series]: ...
+
+    async def series_announced(self, series_id: int, root_ts: str | None) -> None: ...
+
+    async def cancel_series(self, series_id: int,
+                            posts: Sequence[Post] = ()) -> list[int] | None:
+        """None when the series was not active (cancelled by someone else first)."""
+
+    async def due_planned(self, now: datetime, limit: int = 50) -> list[Recording]:
+        """Planned parts within Tencent's horizon now (or already begun)."""
 
 
 # ---- what goes out ---------------------------------------------------------------------------

@@ -83,6 +83,15 @@ class Reconcile:
                 row.id, PENDING_STATES, State.CREATED, posts=posts, task_id=found.task_id,
                 error_code=None, error_message=None, shown_phase=row.phase(self.clock()),
                 **released)
+        elif row.series_id is not None and row.end_time > self.clock():
+            # A series' part whose process went before Tencent answered, and Tencent has no
+            # task for it: planned again, so the scheduler creates it (still once).
+            changed = await self.store.transition(row.id, PENDING_STATES, State.PLANNED,
+                                                  **released)
+            if changed:
+                log.info("part %d of series %d planned again: Tencent has no task for it",
+                         row.id, row.series_id)
+            return changed
         else:
             changed = await self.store.transition(
                 row.id, PENDING_STATES, State.FAILED, posts=posts, error_code="NotCreated",

@@ -30,6 +30,7 @@ from bot.recording.model import (
     PostKind,
     Recording,
     RecordRequest,
+    Series,
     State,
     UserZone,
     WindowPhase,
@@ -45,15 +46,15 @@ from bot.recording.ports import (
     LiveApiError,
     Metrics,
     Outbox,
-    OutcomeUnknown,
     RecordTaskInfo,
     RecordTaskSpec,
     ScheduleOutcome,
     Store,
-    TencentRejected,
     Worker,
 )
 from bot.recording.rules import DUPLICATE_WINDOW, MAX_DURATION, MAX_OVERLAPPING, SAME_WINDOW
+from bot.recording.scheduler import SeriesScheduler, create_task
+from bot.recording.series import SeriesPlan
 from bot.recording.templates import TemplateCatalog
 from bot.timeparse import EndOnNextDay
 
@@ -110,7 +111,19 @@ class Scheduled:
     outcome: Outcome
 
 
-ScheduleResult = Refused | Invalid | NeedsConfirmation | Duplicate | Overlapping | Scheduled
+@dataclass(frozen=True)
+class SeriesStarted:
+    """A series is stored, its root message posted, and the parts within Tencent's horizon
+    created (their TaskIds go to its thread); the later ones are created as they come within
+    it."""
+
+    plan: SeriesPlan
+    series: Series
+    parts: tuple[Recording, ...]
+
+
+ScheduleResult = (Refused | Invalid | NeedsConfirmation | Duplicate | Overlapping | Scheduled
+                  | SeriesStarted)
 
 
 class ScheduleFailed(Exception):
@@ -133,8 +146,13 @@ class ScheduleRecording:
                  clock: Clock, worker: Worker, outbox: Outbox,
                  templates: TemplateCatalog | None = None,
                  recheck_after: timedelta = timedelta(seconds=30),
-                 metrics: Metrics = NO_METRICS) -> None:
+                 metrics: Metrics = NO_METRICS,
+                 default_pad: timedelta = timedelta(0),
+                 scheduler: SeriesScheduler | None = None) -> None:
         self.live = live
+        self.default_pad = default_pad
+        self.scheduler = scheduler or SeriesScheduler(live, store, clock, worker, outbox,
+                                                      recheck_after)
         self.store = store
         self.gate = gate
         self.directory = directory
@@ -153,7 +171,7 @@ class ScheduleRecording:
 
     async def check(self, request: RecordRequest, *, problems: tuple[PlanError, ...] = (),
                     access_budget: float | None = None,
-                    zone_budget: float | None = None) -> Plan:
+                    zone_budget: float | None = None) -> Plan | SeriesPlan:
         """Access (audited), the template, then the window in the requester's zone; raises
         PlanError naming every field at fault, with ``problems`` the form found itself. The
         budgets bound the lookups that may be slow."""
@@ -172,11 +190,11 @@ class ScheduleRecording:
             found.append(template_problem)
         try:
             plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None,
-                                  problems=found)
+                                  problems=found, default_pad=self.default_pad)
         except PlanError as e:
             self.metrics.scheduled(*outcome_of(Invalid(e)))
             raise
-        return replace(plan, template_name=name)
+        return replace(plan, template_name=name) if isinstance(plan, Plan) else plan
 
     async def _form_access(self, request: RecordRequest,
                            budget: float | None) -> PlanError | None:
@@ -210,7 +228,7 @@ class ScheduleRecording:
 
     # ---- the use case ----------------------------------------------------------------------
 
-    async def run(self, request: RecordRequest, *, plan: Plan | None = None,
+    async def run(self, request: RecordRequest, *, plan: Plan | SeriesPlan | None = None,
                   confirmed: frozenset[Confirm] = frozenset()) -> ScheduleResult:
         """The use case. A failure inside the bot comes out as ``ScheduleFailed``, saying
         whether the request got as far as Tencent (then a task may exist)."""
@@ -224,7 +242,7 @@ class ScheduleRecording:
         self.metrics.scheduled(*outcome_of(result))
         return result
 
-    async def _run(self, request: RecordRequest, plan: Plan | None,
+    async def _run(self, request: RecordRequest, plan: Plan | SeriesPlan | None,
                    confirmed: frozenset[Confirm], progress: _Progress) -> ScheduleResult:
         refusal = await self.gate.refusal(request.team_id, request.user_id, request.channel_id,
                                           f"schedule {request.stream}", request.domain)
@@ -235,10 +253,14 @@ class ScheduleRecording:
             name, template_problem = await self._template(request)
             try:
                 plan = plan_recording(request, self.now_in(zone), zone if zone.fallback else None,
-                                      problems=[template_problem] if template_problem else [])
+                                      problems=[template_problem] if template_problem else [],
+                                      default_pad=self.default_pad)
             except PlanError as e:
                 return Invalid(e)
-            plan = replace(plan, template_name=name)
+            if isinstance(plan, Plan):
+                plan = replace(plan, template_name=name)
+        if isinstance(plan, SeriesPlan):
+            return await self._start_series(plan, progress)
         if Confirm.LONG_OVERNIGHT not in confirmed and is_long_overnight(plan):
             return NeedsConfirmation(plan, Confirm.LONG_OVERNIGHT)
         plan = plan.from_now(self.clock())  # it may have started since it was planned
@@ -255,6 +277,21 @@ class ScheduleRecording:
         if overlaps and Confirm.OVERLAP not in confirmed:
             return Overlapping(plan, overlaps, refused=False)
         return await self._schedule(plan, progress)
+
+    async def _start_series(self, plan: SeriesPlan, progress: _Progress) -> SeriesStarted:
+        """Store the series with every part planned and its root message, post the root, then
+        let the scheduler create what is within the horizon now (the same path as later)."""
+        req = plan.request
+        series, parts = await self.store.add_series(
+            plan.new_series(), plan.new_parts(),
+            posts=[Post(PostKind.ANNOUNCE, reply_to=req.reply_to)])
+        progress.persisted = True
+        await self.store.add_audit(parts[0].id, req.team_id, req.user_id, AuditAction.CREATE,
+                                   f"series {series.id}: {len(parts)} part(s), "
+                                   f"{plan.occurrences} occurrence(s)")
+        await self.outbox.deliver_now(parts[0].id)  # the root, before any task's answer
+        await self.scheduler.due()
+        return SeriesStarted(plan, series, tuple(parts))
 
     def _since(self) -> datetime:
         return self.clock() - DUPLICATE_WINDOW
@@ -336,16 +373,10 @@ class ScheduleRecording:
             start_time=int(plan.start.timestamp()), end_time=int(plan.end.timestamp()),
             stream_type=req.stream_type, template_id=req.template_id,
         )
-        try:
-            created = await self.live.create_record_task(spec)
-        except TencentRejected as e:
-            return Outcome(State.FAILED, code=e.code, message=e.message, request_id=e.request_id)
-        except OutcomeUnknown as e:
-            log.warning("CreateRecordTask outcome unknown: %s", e.code)
-            return Outcome(State.UNKNOWN, code=e.code, message=e.message,
-                           request_id=e.request_id)
-        log.info("created record task %s for %s", created.task_id, req.stream)
-        return Outcome(State.CREATED, task_id=created.task_id, request_id=created.request_id)
+        outcome = await create_task(self.live, spec)
+        if outcome.state is State.CREATED:
+            log.info("created record task %s for %s", outcome.task_id, req.stream)
+        return outcome
 
 
 def outcome_of(result: ScheduleResult) -> tuple[ScheduleOutcome, str]:
@@ -370,6 +401,8 @@ def outcome_of(result: ScheduleResult) -> tuple[ScheduleOutcome, str]:
             return ScheduleOutcome.ASKED, "overlap"
         case NeedsConfirmation(what=what):
             return ScheduleOutcome.ASKED, what.value.replace(" ", "_")
+        case SeriesStarted():  # stored; each part's task is counted as the scheduler creates it
+            return ScheduleOutcome.CREATED, "series"
     raise AssertionError(f"not a schedule result: {result!r}")
 
 

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.recording.access import AccessGate, Refused
 from bot.recording.home import ControlRoom
 from bot.recording.intake import Intake
-from bot.recording.manage import Done, ManageRecordings
+from bot.recording.manage import Done, ManageRecordings, SeriesDone, Skipped
 from bot.recording.model import Plan, RecordRequest, Verb
 from bot.recording.ports import NO_METRICS, Metrics
 from bot.recording.schedule import (
@@ -45,6 +45,7 @@ from bot.slack.blocks.problems import (
     manage_problem_message,
     plan_problem_message,
     refusal_message,
+    series_problem_message,
 )
 from bot.slack.context import Actor
 from bot.slack.directory import SlackDirectory
@@ -122,7 +123,7 @@ async def schedule_and_answer(services: Services, client: AsyncWebClient,
                                                                 Confirm.OVERLAP not in confirmed),
                           **overlap_message(result.plan, result.tasks, refuse=result.refused,
                                             confirmed=confirmed))
-        # Scheduled: the root message and its thread have said it all.
+        # Scheduled, SeriesStarted: the root message and its thread have said it all.
     except Exception as e:
         log.exception("scheduling %s failed inside the bot", request.stream)
         asked = e.tencent_asked if isinstance(e, ScheduleFailed) else True
@@ -142,6 +143,33 @@ async def _permalink(client: AsyncWebClient, channel: str, ts: str | None) -> st
     except SlackApiError as e:
         log.info("no permalink for %s: %s", ts, e.response.get("error"))
         return None
+
+
+async def series_and_answer(services: Services, actor: Actor, respond: Respond,
+                            series_id: int, occurrence: int | None = None) -> None:
+    """Cancel a whole series (or long window), or skip one occurrence; what changed goes to
+    its thread, a refusal to the actor only."""
+    tr = Tr.of(await services.language(actor.user_id))
+    try:
+        if occurrence is None:
+            result = await services.manage.cancel_series(
+                series_id, user_id=actor.user_id, team_id=actor.team_id,
+                channel_id=actor.channel_id)
+        else:
+            result = await services.manage.skip_occurrence(
+                series_id, occurrence, user_id=actor.user_id, team_id=actor.team_id,
+                channel_id=actor.channel_id)
+    except Exception:
+        log.exception("cancelling series %s failed inside the bot", series_id)
+        await respond(response_type="ephemeral", replace_original=False,
+                      **internal_error_message(tr, Verb.CANCEL))
+        return
+    if isinstance(result, Refused):
+        await respond(response_type="ephemeral", replace_original=False,
+                      **refusal_message(tr, result.refusal))
+    elif not isinstance(result, SeriesDone | Skipped):
+        await respond(response_type="ephemeral", replace_original=False,
+                      **series_problem_message(tr, result))
 
 
 async def list_and_answer(services: Services, actor: Actor, stream: str | None, page: int,

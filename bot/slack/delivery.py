@@ -21,9 +21,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.recording.events import Notice
-from bot.recording.model import Managed, Outcome, Pending, PostKind, Reconciled, Recording
+from bot.recording.model import (
+    Managed,
+    Outcome,
+    Pending,
+    PostKind,
+    Reconciled,
+    Recording,
+    SeriesCancelled,
+)
 from bot.recording.outbox import TryLater
+from bot.recording.ports import Store
 from bot.recording.report import CompletenessReport, Digest, RecordingWarning
+from bot.recording.scheduler import PartNotice
 from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.notices import notice_message
 from bot.slack.blocks.outcome import (
@@ -34,6 +44,12 @@ from bot.slack.blocks.outcome import (
 )
 from bot.slack.blocks.report import report_message, warning_message
 from bot.slack.blocks.root import RootView, root_message
+from bot.slack.blocks.series import (
+    part_notice_message,
+    series_cancelled_message,
+    series_cancelled_note,
+    series_root_message,
+)
 from bot.slack.blocks.text import code
 from bot.slack.i18n import Tr
 
@@ -52,9 +68,21 @@ def _transient(e: SlackApiError) -> bool:
 
 
 class SlackSender:
-    def __init__(self, client: AsyncWebClient, clock: Callable[[], datetime]) -> None:
+    def __init__(self, client: AsyncWebClient, clock: Callable[[], datetime],
+                 store: Store | None = None) -> None:
         self._client = client
         self._clock = clock
+        self._store = store  # for the parts of a series: their root is the series'
+
+    async def _series_root(self, rec: Recording) -> dict | None:
+        """A series part's root message (the series'), or None for a recording alone."""
+        if rec.series_id is None or self._store is None:
+            return None
+        series = await self._store.get_series(rec.series_id)
+        parts = await self._store.series_parts(rec.series_id)
+        if series is None or not parts:
+            return None
+        return series_root_message(series, parts, self._clock())
 
     async def send(self, recording: Recording, post: Pending) -> str | None:
         try:
@@ -76,7 +104,8 @@ class SlackSender:
     async def _announce(self, rec: Recording, post: Pending) -> str | None:
         if rec.root_ts:
             return None  # posted already (a retry after the answer was lost)
-        msg = root_message(RootView.from_row(rec), self._clock())
+        msg = await self._series_root(rec) or root_message(RootView.from_row(rec),
+                                                           self._clock())
         try:
             resp = await self._client.chat_postMessage(channel=rec.channel_id, **msg)
         except SlackApiError as e:
@@ -92,10 +121,10 @@ class SlackSender:
         """Show the recording's current state on its root (best effort: the thread has it)."""
         if not rec.root_ts:
             return
+        msg = await self._series_root(rec) or root_message(RootView.from_row(rec, note),
+                                                           self._clock())
         try:
-            await self._client.chat_update(channel=rec.channel_id, ts=rec.root_ts,
-                                           **root_message(RootView.from_row(rec, note),
-                                                          self._clock()))
+            await self._client.chat_update(channel=rec.channel_id, ts=rec.root_ts, **msg)
         except SlackApiError as e:
             if _transient(e):
                 raise
@@ -103,6 +132,10 @@ class SlackSender:
 
     async def _reply(self, rec: Recording, post: Pending) -> None:
         message = post.message
+        if rec.series_id is not None and not rec.root_ts and self._store is not None:
+            series = await self._store.get_series(rec.series_id)
+            if series is not None and not series.announced:
+                raise TryLater("the series' root message is not posted yet")
         msg, note = _render(rec, message)
         if not isinstance(message, Outcome) and note is not None:
             await self._refresh(rec, note)
@@ -157,6 +190,11 @@ def _render(rec: Recording, message: object) -> tuple[dict, str | None]:
         return report_message(rec, message), None
     if isinstance(message, RecordingWarning):
         return warning_message(rec, message), None
+    if isinstance(message, PartNotice):
+        return part_notice_message(rec, message), ""
+    if isinstance(message, SeriesCancelled):
+        return (series_cancelled_message(tr, message, rec.timezone),
+                series_cancelled_note(tr, message))
     notice: Notice = message  # type: ignore[assignment]
     return notice_message(rec, notice), None
 

@@ -3,9 +3,18 @@ schema; ``tests/store/test_migrations.py`` fails if the two drift apart."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 from bot.recording.model import AuditAction, State, WindowPhase
@@ -41,6 +50,7 @@ class RecordingRow(Base):
         Index(None, "team_id", "end_time"),
         Index(None, "state", "end_time"),
         Index(None, "state", "shown_phase", "end_time"),
+        Index(None, "series_id", "occurrence", "part", unique=True),  # one row per part
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -86,6 +96,10 @@ class RecordingRow(Base):
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     report: Mapped[str | None] = mapped_column(Text)
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A part of a series (SeriesRow): which occurrence, which part of it (from 0).
+    series_id: Mapped[int | None] = mapped_column(Integer)
+    occurrence: Mapped[int | None] = mapped_column(Integer)
+    part: Mapped[int | None] = mapped_column(Integer)
 
     @validates("start_time", "end_time", "created_at", "updated_at", "live_checked_at",
                "lease_until", "reported_at", "warned_at")
@@ -98,6 +112,46 @@ class RecordingRow(Base):
 
     def __repr__(self) -> str:
         return f"<RecordingRow {self.id} {self.stream_name} {self.state}>"
+
+
+class SeriesRow(Base):
+    """A long window, a far-ahead window or a repeating rule (bot.recording.model.Series),
+    whose parts are recordings."""
+
+    __tablename__ = "series"
+    __table_args__ = (Index(None, "team_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    requester_id: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    raw_text: Mapped[str] = mapped_column(Text)
+    when_text: Mapped[str] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # window | repeat
+    description: Mapped[str] = mapped_column(Text)
+    first_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_seconds: Mapped[int] = mapped_column(Integer)
+    stream_name: Mapped[str] = mapped_column(String(256))
+    domain_name: Mapped[str] = mapped_column(String(256))
+    app_name: Mapped[str] = mapped_column(String(128))
+    template_id: Mapped[int | None] = mapped_column(Integer)
+    stream_type: Mapped[int] = mapped_column(Integer, default=0)
+    rrule: Mapped[str | None] = mapped_column(Text)
+    until: Mapped[date | None] = mapped_column(Date)
+    count: Mapped[int | None] = mapped_column(Integer)
+    limited: Mapped[bool] = mapped_column(Boolean, default=False)
+    pad_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    state: Mapped[str] = mapped_column(String(16), default="active")  # active | cancelled
+    root_ts: Mapped[str | None] = mapped_column(String(32))
+    announced: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("first_start", "created_at")
+    def _check_instant(self, key: str, value: datetime) -> datetime:
+        return aware_utc(value, key)
 
 
 class AuditRow(Base):

@@ -29,15 +29,19 @@ from bot.recording.model import (
     AuditEntry,
     NewEvent,
     NewRecording,
+    NewSeries,
     Pending,
     Post,
     PostKind,
     Recording,
+    Series,
+    SeriesKind,
+    SeriesState,
     State,
     StoredEvent,
     WindowPhase,
 )
-from bot.recording.rules import DUPLICATE_WINDOW, SAME_WINDOW
+from bot.recording.rules import DUPLICATE_WINDOW, MAX_AHEAD, MAX_START_AHEAD, SAME_WINDOW
 from bot.store.migrations import upgrade_to_head
 from bot.store.models import (
     AuditRow,
@@ -46,6 +50,7 @@ from bot.store.models import (
     OutboxRow,
     RecordingRow,
     SeenRequest,
+    SeriesRow,
     utcnow,
 )
 from bot.store.types import aware_utc
@@ -200,6 +205,99 @@ class RecordingStore:
         async with self._sessions() as session:
             row = await session.get(RecordingRow, recording_id)
         return None if row is None else _recording(row)
+
+    # Series and their parts
+
+    async def add_series(self, series: NewSeries, parts: Sequence[NewRecording],
+                         posts: Sequence[Post] = ()) -> tuple[Series, list[Recording]]:
+        """Store a series with its parts (and ``posts`` about its first part: its root
+        message), in one transaction."""
+        async with self._sessions() as session, session.begin():
+            row = SeriesRow(**_series_values(series))
+            session.add(row)
+            await session.flush()
+            rows = []
+            for part in parts:
+                part_row = _new_row(part)
+                part_row.series_id = row.id
+                session.add(part_row)
+                rows.append(part_row)
+            await session.flush()
+            if rows:
+                await _post(session, rows[0].id, posts)
+        return _series(row), [_recording(r) for r in rows]
+
+    async def get_series(self, series_id: int) -> Series | None:
+        async with self._sessions() as session:
+            row = await session.get(SeriesRow, series_id)
+        return None if row is None else _series(row)
+
+    async def series_parts(self, series_id: int) -> list[Recording]:
+        """A series' parts in order of time."""
+        return await self._recordings(
+            select(RecordingRow).where(RecordingRow.series_id == series_id)
+            .order_by(RecordingRow.start_time, RecordingRow.id))
+
+    async def series_for_team(self, team_id: str, *, since: datetime,
+                              stream: str | None = None) -> list[Series]:
+        """A team's active series with a part that ends at or after ``since``."""
+        ends = (select(RecordingRow.series_id)
+                .where(RecordingRow.series_id == SeriesRow.id,
+                       RecordingRow.end_time >= aware_utc(since, "since")))
+        query = select(SeriesRow).where(SeriesRow.team_id == team_id,
+                                        SeriesRow.state == SeriesState.ACTIVE.value,
+                                        ends.exists())
+        if stream is not None:
+            query = query.where(SeriesRow.stream_name == stream)
+        return [_series(row) for row in await self._all(query.order_by(SeriesRow.id))]
+
+    async def series_announced(self, series_id: int, root_ts: str | None) -> None:
+        """The series' root message went out (``root_ts`` None: privately): its parts' thread
+        messages go under it from now on."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(SeriesRow).where(SeriesRow.id == series_id)
+                                  .values(announced=True, root_ts=root_ts))
+            if root_ts is not None:
+                await session.execute(update(RecordingRow)
+                                      .where(RecordingRow.series_id == series_id)
+                                      .values(root_ts=root_ts))
+
+    async def cancel_series(self, series_id: int,
+                            posts: Sequence[Post] = ()) -> list[int] | None:
+        """Mark an active series cancelled and its planned parts with it, storing ``posts``
+        about its first part; the ids of the planned parts cancelled, or None if the series
+        was not active (someone else cancelled it first)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(SeriesRow).where(SeriesRow.id == series_id,
+                                        SeriesRow.state == SeriesState.ACTIVE.value)
+                .values(state=SeriesState.CANCELLED.value))
+            if result.rowcount != 1:
+                return None
+            planned = list((await session.scalars(
+                select(RecordingRow.id).where(RecordingRow.series_id == series_id,
+                                              RecordingRow.state == State.PLANNED))).all())
+            await session.execute(
+                update(RecordingRow).where(RecordingRow.id.in_(planned))
+                .values(state=State.CANCELLED))
+            first = await session.scalar(
+                select(RecordingRow.id).where(RecordingRow.series_id == series_id)
+                .order_by(RecordingRow.start_time, RecordingRow.id).limit(1))
+            if first is not None:
+                await _post(session, first, posts)
+        return planned
+
+    async def due_planned(self, now: datetime, limit: int = 50) -> list[Recording]:
+        """Planned parts whose window is within Tencent's horizon now (StartTime ≤ now + 6
+        days and EndTime < now + 7 days) or already began, soonest first."""
+        now = aware_utc(now, "now")
+        return await self._recordings(
+            select(RecordingRow)
+            .where(RecordingRow.state == State.PLANNED,
+                   RecordingRow.start_time <= now + MAX_START_AHEAD,
+                   RecordingRow.end_time < now + MAX_AHEAD)
+            .order_by(RecordingRow.start_time, RecordingRow.id)
+            .limit(limit))
 
     async def all(self) -> list[Recording]:
         return await self._recordings(select(RecordingRow).order_by(RecordingRow.id))
@@ -869,6 +967,28 @@ def _recording(row: RecordingRow) -> Recording:
     except messages.UnreadableMessage:
         values["report"] = None
     return Recording(**values)
+
+
+_SERIES_COLUMNS = ("team_id", "channel_id", "requester_id", "source", "raw_text", "when_text",
+                   "timezone", "description", "first_start", "stream_name", "domain_name",
+                   "app_name", "template_id", "stream_type", "rrule", "until", "count",
+                   "limited", "language", "root_ts")
+
+
+def _series_values(series: NewSeries) -> dict[str, Any]:
+    values = {name: getattr(series, name) for name in _SERIES_COLUMNS}
+    values.update(kind=series.kind.value, state=series.state.value,
+                  duration_seconds=int(series.duration.total_seconds()),
+                  pad_seconds=int(series.pad.total_seconds()), announced=False)
+    return values
+
+
+def _series(row: SeriesRow) -> Series:
+    return Series(**{name: getattr(row, name) for name in _SERIES_COLUMNS},
+                  kind=SeriesKind(row.kind), state=SeriesState(row.state),
+                  duration=timedelta(seconds=row.duration_seconds),
+                  pad=timedelta(seconds=row.pad_seconds), id=row.id,
+                  announced=bool(row.announced), created_at=row.created_at)
 
 
 def _event(row: CallbackRow) -> StoredEvent:

@@ -76,7 +76,7 @@ class FakeLive:
         now = int(self.clock().timestamp())
         if not (spec.end_time > spec.start_time and spec.end_time > now
                 and spec.end_time - spec.start_time <= 86400
-                and spec.end_time < now + 7 * 86400):
+                and spec.end_time < now + 7 * 86400 and spec.start_time <= now + 6 * 86400):
             raise TencentRejected("InvalidParameter.InvalidTaskTime", "bad window", "req-bad")
         task_id = f"TASK{next(self._ids)}"
         self.tasks[task_id] = RecordTaskInfo(task_id, spec.stream_name, spec.domain_name,

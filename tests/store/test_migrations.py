@@ -50,11 +50,13 @@ async def test_migrate_builds_the_schema_on_an_empty_database(db: Database) -> N
     assert schema == {
         "alembic_version": set(),
         "recordings": {
+            "ix_recordings_series_id_occurrence_part",
             "ix_recordings_state_end_time",
             "ix_recordings_state_shown_phase_end_time",
             "ix_recordings_task_id",
             "ix_recordings_team_id_end_time",
         },
+        "series": {"ix_series_team_id_state"},
         "audit": {"ix_audit_recording_id"},
         "callback_events": {
             "ix_callback_events_handled_at",
@@ -98,6 +100,10 @@ async def test_a_database_from_before_migrations_is_adopted(db: Database) -> Non
                       "ix_recordings_team_id_end_time"):
             await conn.execute(text(f"DROP INDEX {index}"))
         await conn.execute(text("CREATE INDEX ix_recordings_state ON recordings (state)"))
+        await conn.execute(text("DROP INDEX ix_recordings_series_id_occurrence_part"))
+        for column in ("series_id", "occurrence", "part"):
+            await conn.execute(text(f"ALTER TABLE recordings DROP COLUMN {column}"))
+        await conn.execute(text("DROP TABLE series"))
         await conn.execute(text("DROP TABLE callback_events"))
         await conn.execute(text("DROP TABLE outbox"))
         await conn.execute(text("DROP TABLE seen_requests"))

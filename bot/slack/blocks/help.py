@@ -99,6 +99,9 @@ def usage_problem_text(tr: Tr, h: ShowHelp) -> Mrkdwn | None:
                     "console).", option=code("template=" + h.value))
     if p is UsageProblem.TEMPLATE_NEGATIVE:
         return tr._("`template=` must be a positive number.")
+    if p is UsageProblem.PAD_INVALID:
+        return tr._("{option} is not a padding: use minutes, seconds or hours, at most 2 h — "
+                    "e.g. {example}.", option=code("pad=" + h.value), example=code("pad=5m"))
     if p is UsageProblem.NO_WHEN:
         return tr._("Say when to record {stream}, with a start and an end.",
                     stream=code(h.stream))

@@ -14,12 +14,14 @@ from bot.recording.manage import (
     NotNow,
     Raced,
     Rejected,
+    SeriesNotActive,
     StateProblem,
     Unclear,
 )
 from bot.recording.model import State, Verb
 from bot.recording.plan import PlanError, Problem
 from bot.recording.rules import MAX_APP, MAX_DOMAIN, MAX_STREAM, WindowRule, WindowRuleError
+from bot.recording.series import MAX_OCCURRENCES
 from bot.slack.blocks.help import usage_line, zh_example
 from bot.slack.blocks.tencent_errors import advice_for
 from bot.slack.blocks.text import (
@@ -114,6 +116,15 @@ def plan_problem_text(tr: Tr, e: PlanError) -> Mrkdwn:
     if p is Problem.ACCESS_SLOW:
         return tr._("Slack was too slow to confirm your access (user groups); press Schedule "
                     "again.")
+    if p is Problem.PAD_TOO_LONG:
+        return tr._("The padding is at most 2 h on each side — e.g. {example}.",
+                    example=code("pad=5m"))
+    if p is Problem.SERIES_TOO_LONG:
+        until = tr._("every day 8pm to 10pm until Dec 31")
+        return tr._("That series holds more than {limit} recordings; give it an earlier end — "
+                    "e.g. {example}.", limit=MAX_OCCURRENCES, example=code(until))
+    if p is Problem.NOTHING_LEFT:
+        return tr._("That series has no recording still to come.")
     assert isinstance(e.cause, Refusal)
     return refusal_text(tr, e.cause)
 
@@ -170,6 +181,18 @@ def _state_word(tr: Tr, state: State) -> Mrkdwn:
     if state is State.CANCELLED:
         return tr.p_("state", "cancelled")
     return escape(str(state))
+
+
+def series_problem_message(tr: Tr, result: object) -> dict:
+    """A series cancel or skip that did not happen, said to the person who asked."""
+    if isinstance(result, SeriesNotActive):
+        text = tr._(":information_source: That is cancelled or over already.")
+    elif isinstance(result, NotAllowed):
+        text = tr._(":no_entry: Only the person who asked for this series or an admin listed "
+                    "in ADMIN_USER_IDS may cancel it or skip one of its recordings.")
+    else:
+        text = tr._(":warning: I have no record of that series.")
+    return simple_message(text)
 
 
 def manage_problem_message(tr: Tr, result: ManageResult) -> dict:

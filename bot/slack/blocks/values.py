@@ -24,6 +24,8 @@ FORM_CALLBACK_ID = "record_form"
 HOME_NEW_ACTION = "home_schedule"  # App Home: "Schedule a recording"
 GLOBAL_SHORTCUT_ID = "record_schedule"  # the global shortcut "Schedule a recording"
 MESSAGE_SHORTCUT_ID = "record_from_message"  # the message shortcut "Record this"
+SERIES_CANCEL_ACTION = "series_cancel"
+SKIP_ACTION = "series_skip"
 
 
 class StaleValue(ValueError):
@@ -37,6 +39,18 @@ def recording_value(recording_id: int) -> str:
 def recording_from_value(value: str | None) -> int:
     try:
         return int(value or "")
+    except ValueError:
+        raise StaleValue(value) from None
+
+
+def skip_value(series_id: int, occurrence: int) -> str:
+    return f"{series_id}:{occurrence}"
+
+
+def skip_from_value(value: str | None) -> tuple[int, int]:
+    try:
+        series, occurrence = (value or "").split(":")
+        return int(series), int(occurrence)
     except ValueError:
         raise StaleValue(value) from None
 

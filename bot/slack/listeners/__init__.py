@@ -17,6 +17,8 @@ from bot.slack.blocks.values import (
     LONG_CONFIRM_ACTION,
     MESSAGE_SHORTCUT_ID,
     OVERLAP_CONFIRM_ACTION,
+    SERIES_CANCEL_ACTION,
+    SKIP_ACTION,
     STOP_ACTION,
 )
 from bot.slack.listeners import actions, commands, home, shortcuts, views
@@ -34,3 +36,5 @@ def register(app: AsyncApp, services: Services) -> None:
     app.action(HOME_NEW_ACTION)(partial(home.schedule_from_home, services=services))
     app.shortcut(GLOBAL_SHORTCUT_ID)(partial(shortcuts.schedule, services=services))
     app.shortcut(MESSAGE_SHORTCUT_ID)(partial(shortcuts.from_message, services=services))
+    app.action(SERIES_CANCEL_ACTION)(partial(actions.cancel_series, services=services))
+    app.action(SKIP_ACTION)(partial(actions.skip_occurrence, services=services))

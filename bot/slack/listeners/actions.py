@@ -10,13 +10,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recording.model import Verb
 from bot.recording.rules import WindowRuleError, check_window
-from bot.slack.answers import Services, list_and_answer, manage_and_answer, schedule_and_answer
+from bot.slack.answers import (
+    Services,
+    list_and_answer,
+    manage_and_answer,
+    schedule_and_answer,
+    series_and_answer,
+)
 from bot.slack.blocks.problems import window_rule_text
 from bot.slack.blocks.values import (
     StaleValue,
     page_from_value,
     plan_from_value,
     recording_from_value,
+    skip_from_value,
 )
 from bot.slack.context import Actor
 from bot.slack.i18n import Tr
@@ -74,6 +81,29 @@ async def stop(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
 async def cancel(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
                  respond: AsyncRespond, services: Services) -> None:
     await _manage(Verb.CANCEL, ack, body, action, client, respond, services)
+
+
+async def cancel_series(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,
+                        services: Services) -> None:
+    """Cancel series (or Stop / Cancel on a long window): the whole of it."""
+    await ack()
+    try:
+        series_id = recording_from_value(action.get("value"))
+    except StaleValue:
+        series_id = 0  # no such series: answered as such
+    services.spawn(series_and_answer(services, Actor.of_interaction(body), respond, series_id),
+                   "cancel-series")
+
+
+async def skip_occurrence(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,
+                          services: Services) -> None:
+    await ack()
+    try:
+        series_id, occurrence = skip_from_value(action.get("value"))
+    except StaleValue:
+        series_id, occurrence = 0, 0
+    services.spawn(series_and_answer(services, Actor.of_interaction(body), respond, series_id,
+                                     occurrence), "skip")
 
 
 async def next_page(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,

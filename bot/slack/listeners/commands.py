@@ -84,6 +84,7 @@ async def record(ack: AsyncAck, body: dict, client: AsyncWebClient, respond: Asy
         source=Source.COMMAND,
         reply_to=body.get("response_url") or None,
         language=now_lang,
+        pad=command.pad,
     )
     services.spawn(_schedule(services, client, request, respond), "schedule")
 

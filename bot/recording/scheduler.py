@@ -1,0 +1,182 @@
+"""The series scheduler: creates each planned part's task once it enters Tencent's horizon.
+
+The schedule lives in the database (parts stored PLANNED, bot.recording.series), not in timers:
+every bot process runs ``SeriesScheduler.due`` every few seconds (bot.jobs), and a part is taken
+with a compare-and-set from PLANNED to ACCEPTED, leased to the process that took it — so of
+several replicas exactly one creates it, and from then on it is an ordinary request: the
+heartbeat keeps its lease while that process lives, and should the process die before Tencent
+answers, reconciliation looks the task up (never creating it twice). Every creation goes
+through the Live API as the bot builds it (the shared rate limit, the retries) and the overlap
+guard (at most three tasks of one stream at once); its outcome goes to the series' thread
+through the outbox.
+
+After a restart or an outage the first round catches up: a part whose window is over is
+marked missed and the thread says so; one that began records from now, and the thread says
+how much was missed.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.recording.model import AuditAction, Outcome, Post, PostKind, Recording, State, phase_at
+from bot.recording.ports import (
+    NO_METRICS,
+    Clock,
+    LiveApi,
+    LiveApiError,
+    Metrics,
+    Outbox,
+    OutcomeUnknown,
+    RecordTaskSpec,
+    ScheduleOutcome,
+    Store,
+    TencentRejected,
+    Worker,
+)
+from bot.recording.rules import MAX_DURATION, MAX_OVERLAPPING
+
+log = logging.getLogger(__name__)
+
+#: How often each process looks for planned parts that entered the horizon.
+SCHEDULER_INTERVAL = 10.0
+
+
+class PartProblem(enum.StrEnum):
+    MISSED = "missed"  # the window passed while no bot process ran: nothing was recorded
+    LATE = "late"  # the window had begun: recording from now (``missed`` is what was lost)
+    OVERLAP_FULL = "overlap full"  # three tasks of the stream already overlap it
+
+
+@dataclass(frozen=True)
+class PartNotice:
+    """What the scheduler says about a part in its series' thread, besides Tencent's answer."""
+
+    problem: PartProblem
+    start: datetime
+    end: datetime
+    missed: timedelta | None = None
+    overlapping: int = 0
+
+
+class SeriesScheduler:
+    def __init__(self, live: LiveApi, store: Store, clock: Clock, worker: Worker,
+                 outbox: Outbox, recheck_after: timedelta = timedelta(seconds=30),
+                 metrics: Metrics = NO_METRICS) -> None:
+        self.metrics = metrics
+        self.live = live
+        self.store = store
+        self.clock = clock
+        self.worker = worker
+        self.outbox = outbox
+        self.recheck_after = recheck_after
+
+    async def due(self) -> int:
+        """One round: create the task of every planned part now within the horizon (or mark
+        it missed); how many parts this process took."""
+        taken = 0
+        for row in await self.store.due_planned(self.clock()):
+            now = self.clock()
+            if row.end_time <= now:
+                taken += await self._missed(row)
+                continue
+            if not await self.store.transition(
+                    row.id, [State.PLANNED], State.ACCEPTED, lease_owner=self.worker.owner,
+                    lease_until=now + self.worker.lease):
+                continue  # another process took it
+            taken += 1
+            await self._create(row, now)
+        if taken:
+            self.outbox.wake()
+        return taken
+
+    async def _missed(self, row: Recording) -> int:
+        notice = PartNotice(PartProblem.MISSED, row.start_time, row.end_time,
+                            missed=row.end_time - row.start_time)
+        if not await self.store.transition(row.id, [State.PLANNED], State.FAILED,
+                                           posts=[Post(PostKind.REPLY, notice)],
+                                           error_code="Missed",
+                                           error_message="The window passed while no bot "
+                                                         "process was running."):
+            return 0
+        log.warning("part %d of series %s missed: its window passed while the bot was down",
+                    row.id, row.series_id)
+        self.metrics.scheduled(ScheduleOutcome.FAILED, "series_part_missed")
+        await self.store.add_audit(row.id, row.team_id, None, AuditAction.CREATE, "missed")
+        return 1
+
+    async def _create(self, row: Recording, now: datetime) -> None:
+        posts: list[Post] = []
+        start = row.start_time
+        if start < now:  # begun while no process ran: record what is left
+            start = now.replace(microsecond=0)
+            posts.append(Post(PostKind.REPLY, PartNotice(PartProblem.LATE, row.start_time,
+                                                         row.end_time,
+                                                         missed=start - row.start_time)))
+            row = await self.store.update(row.id, start_time=start)
+        overlapping = await self._overlapping(row)
+        if overlapping >= MAX_OVERLAPPING:
+            notice = PartNotice(PartProblem.OVERLAP_FULL, row.start_time, row.end_time,
+                                overlapping=overlapping)
+            await self.store.transition(
+                row.id, [State.ACCEPTED], State.FAILED,
+                posts=[*posts, Post(PostKind.REPLY, notice)], error_code="TooManyOverlapping",
+                error_message=f"{overlapping} tasks of the stream overlap it",
+                lease_owner=None, lease_until=None)
+            await self.store.add_audit(row.id, row.team_id, None, AuditAction.CREATE,
+                                       "failed TooManyOverlapping")
+            self.metrics.scheduled(ScheduleOutcome.REFUSED, "too_many_overlaps")
+            return
+        outcome = await create_task(self.live, RecordTaskSpec(
+            stream_name=row.stream_name, domain_name=row.domain_name, app_name=row.app_name,
+            start_time=int(row.start_time.timestamp()), end_time=int(row.end_time.timestamp()),
+            stream_type=row.stream_type, template_id=row.template_id))
+        outcome = Outcome(outcome.state, outcome.task_id, outcome.code, outcome.message,
+                          outcome.request_id, row.id)
+        now = self.clock()
+        await self.store.update(
+            row.id, posts=[*posts, Post(PostKind.REPLY, outcome)], state=outcome.state,
+            task_id=outcome.task_id, error_code=outcome.code, error_message=outcome.message,
+            request_id=outcome.request_id,
+            shown_phase=(phase_at(row.start_time, row.end_time, now)
+                         if outcome.state is State.CREATED else None),
+            lease_owner=None,
+            lease_until=now + self.recheck_after if outcome.state is State.UNKNOWN else None)
+        await self.store.add_audit(row.id, row.team_id, None, AuditAction.CREATE,
+                                   f"{outcome.state.value} {outcome.task_id or outcome.code}")
+        log.info("series %s part %d: %s", row.series_id, row.id, outcome.state.value)
+        if outcome.state is State.CREATED:
+            self.metrics.scheduled(ScheduleOutcome.CREATED, "series_part")
+        else:
+            self.metrics.scheduled(ScheduleOutcome.TENCENT_ERROR if outcome.state is State.FAILED
+                                   else ScheduleOutcome.UNKNOWN, outcome.code or "")
+
+    async def _overlapping(self, row: Recording) -> int:
+        """Tasks of the stream on Tencent overlapping the part (not stopped); 0 when Tencent
+        cannot be asked (the create will tell)."""
+        start, end = int(row.start_time.timestamp()), int(row.end_time.timestamp())
+        widen = int(MAX_DURATION.total_seconds())
+        try:
+            tasks = await self.live.describe_record_tasks(
+                start - widen, end + widen, stream_name=row.stream_name,
+                domain_name=row.domain_name, app_name=row.app_name)
+        except LiveApiError as e:
+            log.warning("overlap check skipped: %s", e.code)
+            return 0
+        return sum(1 for t in tasks if t.overlaps(start, end))
+
+
+async def create_task(live: LiveApi, spec: RecordTaskSpec) -> Outcome:
+    """CreateRecordTask, once (the Live API retries only what cannot have created a task);
+    Tencent's failures come back as the outcome, never raised."""
+    try:
+        created = await live.create_record_task(spec)
+    except TencentRejected as e:
+        return Outcome(State.FAILED, code=e.code, message=e.message, request_id=e.request_id)
+    except OutcomeUnknown as e:
+        log.warning("CreateRecordTask outcome unknown: %s", e.code)
+        return Outcome(State.UNKNOWN, code=e.code, message=e.message, request_id=e.request_id)
+    return Outcome(State.CREATED, task_id=created.task_id, request_id=created.request_id)
