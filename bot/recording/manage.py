@@ -17,6 +17,7 @@ from bot.recording.access import AccessGate, Refused
 from bot.recording.model import (
     AuditAction,
     Listed,
+    ListedSeries,
     Listing,
     Managed,
     Post,
@@ -358,8 +359,8 @@ class ManageRecordings:
         items: list[Listed] = []
         seen: set[str] = set()
         for row in rows:
-            if row.state is State.FAILED:
-                continue
+            if row.state in (State.FAILED, State.PLANNED):
+                continue  # planned parts: their series' line says when they come
             info = tencent.get(row.task_id or "")
             if row.task_id:
                 seen.add(row.task_id)
@@ -382,7 +383,22 @@ class ManageRecordings:
                         key=lambda i: (order.index(i.status), i.start))
         done = sorted((i for i in items if not i.status.active), key=lambda i: i.end,
                       reverse=True)
-        return Listing(active + done, error)
+        return Listing(active + done, error, await self._series_lines(team_id, now, stream))
+
+    async def _series_lines(self, team_id: str, now: datetime,
+                            stream: str | None) -> list[ListedSeries]:
+        lines = []
+        for series in await self.store.series_for_team(team_id, since=now, stream=stream):
+            coming: dict[int, list[Recording]] = {}
+            for part in await self.store.series_parts(series.id):
+                if part.end_time > now and part.state is not State.CANCELLED:
+                    coming.setdefault(part.occurrence or 0, []).append(part)
+            if not coming:
+                continue
+            nxt = min(coming.values(), key=lambda o: o[0].start_time)
+            lines.append(ListedSeries(series, nxt[0].start_time, nxt[-1].end_time,
+                                      len(coming)))
+        return sorted(lines, key=lambda line: line.next_start)
 
     async def _describe_upcoming(self, now: datetime, stream: str | None) -> list[RecordTaskInfo]:
         """Tasks from a day ago to seven days ahead, in week-long queries that overlap by a day

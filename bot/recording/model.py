@@ -427,9 +427,20 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class ListedSeries:
+    """A series in `/record list`, with its next occurrence (its parts' tasks are items)."""
+
+    series: Series
+    next_start: datetime
+    next_end: datetime
+    to_come: int  # occurrences not over yet and not skipped
+
+
+@dataclass(frozen=True)
 class Listing:
     items: list[Listed] = field(default_factory=list)
     tencent_error: str | None = None  # set when only the bot's own records could be shown
+    series: list[ListedSeries] = field(default_factory=list)
 
 
 # ---- what goes out ---------------------------------------------------------------------------

@@ -111,7 +111,7 @@ class SeriesPlan:
             team_id=req.team_id, channel_id=req.channel_id, requester_id=req.user_id,
             source=req.source, raw_text=req.raw_text, when_text=req.when_text,
             timezone=self.zone, kind=self.kind, description=self.description,
-            first_start=self.parts[0].start.astimezone(UTC), duration=self.duration,
+            first_start=self.window.start.astimezone(UTC), duration=self.duration,
             stream_name=req.stream, domain_name=req.domain, app_name=req.app,
             template_id=req.template_id, stream_type=req.stream_type, rrule=self.rrule,
             until=self.until, count=self.count, limited=self.limited, pad=self.pad,

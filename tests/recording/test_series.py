@@ -307,3 +307,40 @@ async def test_two_replicas_never_create_a_part_twice(db: Database):  # noqa: F8
     assert live.count("create") == 12 and len({r.task_id for r in rows}) == 12
     outcomes = [p for p in await first.posts() if isinstance(p.message, Outcome)]
     assert len(outcomes) == 12
+
+
+async def test_list_shows_each_series_with_its_next_occurrence(world: World):
+    from bot.slack.blocks.listing import list_message
+    from bot.slack.i18n import EN
+
+    started = await start(world, "every friday 20:00-22:00 for 6 weeks")
+    rows = await parts(world, started.series.id)
+    listing = await world.manage.list("T1", "U1", "C1")
+    [line] = listing.series
+    assert (line.next_start, line.to_come) == (rows[0].start_time, 6)
+    assert [i.task_id for i in listing.items] == [rows[0].task_id]  # planned parts: not items
+    shown = str(list_message(EN, listing, "Asia/Shanghai", None)["blocks"])
+    assert "every Friday, 20:00–22:00" in shown and "6 to come" in shown
+    # Once the first is skipped, the next one is the second Friday.
+    await world.manage.skip_occurrence(started.series.id, 0, user_id="U1", team_id="T1",
+                                       channel_id="C1")
+    [line] = (await world.manage.list("T1", "U1", "C1")).series
+    assert (line.next_start, line.to_come) == (rows[1].start_time, 5)
+
+
+async def test_the_series_root_says_the_rule_the_next_occurrences_and_the_limit(world: World):
+    from bot.slack.blocks.series import series_root_message
+
+    started = await start(world, "every day 8pm to 10pm")
+    series = await world.store.get_series(started.series.id)
+    msg = series_root_message(series, await parts(world, series.id), world.clock())
+    shown = str(msg["blocks"])
+    assert "every day, 20:00–22:00" in shown
+    assert "no end was given, so the series stops after 90 days" in shown
+    assert shown.count("'action_id': 'series_skip'") == 5  # the next five, each skippable
+    assert "Cancel series" in shown and "90 to come of 90" in shown
+    assert shown.count("TaskId") == 5  # the next five are within 6 days: created
+    far = await start(world, "Dec 20 20:00-22:00", stream="far")
+    shown = str(series_root_message(far.series, await parts(world, far.series.id),
+                                    world.clock())["blocks"])
+    assert "planned; its task is created from" in shown

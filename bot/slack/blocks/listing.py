@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from bot.recording.model import Listed, Listing, TaskStatus
+from bot.recording.model import Listed, ListedSeries, Listing, SeriesKind, TaskStatus
+from bot.slack.blocks.series import rule_words
 from bot.slack.blocks.text import code, context, mention, message, section, slack_date
 from bot.slack.blocks.values import LIST_MORE_ACTION, page_value
 from bot.slack.i18n import Mrkdwn, Tr
@@ -51,6 +52,23 @@ def _listed_line(tr: Tr, item: Listed, zone: str) -> str:
     return line
 
 
+def _series_line(tr: Tr, item: ListedSeries, zone: str) -> str:
+    start, end = slack_date(item.next_start, zone, tr), slack_date(item.next_end, zone, tr)
+    span = Mrkdwn(f"{start} → {end}")
+    series = item.series
+    if series.kind is SeriesKind.REPEAT:
+        rule = rule_words(tr, series)
+    else:
+        rule = tr._("one window of {length}", length=tr.duration(series.duration))
+    return tr.n_(":repeat: *Series* · {stream} on {domain}/{app} · {rule}\nnext: {span} · {n} "
+                 "to come · by {who}",
+                 ":repeat: *Series* · {stream} on {domain}/{app} · {rule}\nnext: {span} · {n} "
+                 "to come · by {who}", item.to_come,
+                 stream=code(series.stream_name), domain=code(series.domain_name),
+                 app=code(series.app_name), rule=rule, span=span,
+                 who=mention(series.requester_id))
+
+
 def list_message(tr: Tr, listing: Listing, zone: str, stream: str | None, page: int = 0) -> dict:
     """`/record list`: one block per recording, ≤ 50 blocks, with a button for the next page."""
     items = listing.items
@@ -68,7 +86,10 @@ def list_message(tr: Tr, listing: Listing, zone: str, stream: str | None, page: 
         blocks.append(context(tr._(
             ":warning: Tencent could not be asked ({code}); this shows only the bot's own "
             "records, which may be out of date.", code=code(listing.tencent_error))))
-    if not items:
+    if page == 0:
+        for line in listing.series[:10]:
+            blocks.append(section(_series_line(tr, line, zone)))
+    if not items and not listing.series:
         example = tr._("/record livetest tomorrow 8pm to 10pm")
         blocks.append(section(tr._("Nothing scheduled. Schedule one with {example}.",
                                    example=code(example))))

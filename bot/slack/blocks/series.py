@@ -10,8 +10,9 @@ day (README, "Series").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from babel.dates import format_date
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -34,7 +35,7 @@ from bot.recording.model import (
 from bot.recording.rules import enters_horizon
 from bot.recording.scheduler import PartNotice, PartProblem
 from bot.slack.blocks.root import describe_span
-from bot.slack.blocks.text import code, context, escape, mention, message, section, slack_date
+from bot.slack.blocks.text import code, context, mention, message, section, slack_date
 from bot.slack.blocks.values import SERIES_CANCEL_ACTION, SKIP_ACTION, skip_value
 from bot.slack.i18n import Mrkdwn, Tr
 
@@ -75,6 +76,34 @@ def _occurrence_status(tr: Tr, occ: list[Recording]) -> Mrkdwn:
         return tr._(":white_check_mark: TaskId {task_id}",
                     task_id=Mrkdwn(", ".join(code(i) for i in ids)))
     return tr._(":black_square_for_stop: stopped or cancelled")
+
+
+_DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_A_MONDAY = date(2026, 11, 23)
+
+
+def _day_name(tr: Tr, index: int) -> str:
+    return format_date(_A_MONDAY + timedelta(days=index), "EEEE", locale=tr.locale)
+
+
+def rule_words(tr: Tr, series: Series) -> Mrkdwn:
+    """ "every Friday, 20:00–22:00" · "weekdays, 09:00–11:00", from the stored RRULE."""
+    parts = dict(p.split("=", 1) for p in (series.rrule or "").split(";") if "=" in p)
+    days = [_DAY_CODES.index(d) for d in parts.get("BYDAY", "").split(",") if d in _DAY_CODES]
+    other = parts.get("INTERVAL", "1") != "1"
+    if parts.get("FREQ") == "DAILY":
+        rule = tr._("every other day") if other else tr._("every day")
+    elif days == [0, 1, 2, 3, 4] and not other:
+        rule = tr._("weekdays")
+    elif days == [5, 6] and not other:
+        rule = tr._("weekends")
+    else:
+        names = tr._(", ").join(_day_name(tr, d) for d in days)
+        rule = (tr._("every other {days}", days=names) if other
+                else tr._("every {days}", days=names))
+    local = series.first_start.astimezone(series.tz)
+    end = local + series.duration
+    return tr._("{rule}, {start}–{end}", rule=rule, start=tr.clock(local), end=tr.clock(end))
 
 
 def _span(tr: Tr, series: Series, occ: Sequence[Recording]) -> Mrkdwn:
@@ -122,7 +151,7 @@ def series_root_message(series: Series, parts: Sequence[Recording], now: datetim
     phase = phase_at(first.start_time, last.end_time, now)
     if series.kind is SeriesKind.REPEAT:
         head = tr._(":repeat: *Recording series* for {stream}", stream=code(series.stream_name))
-        schedule = Mrkdwn(escape(series.description, 300))
+        schedule = rule_words(tr, series)
     else:
         head = tr._(":clapper: *Recording request* for {stream}", stream=code(series.stream_name))
         schedule = describe_span(tr, first.start_time.astimezone(series.tz),
