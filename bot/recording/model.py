@@ -277,7 +277,15 @@ class RecordRequest:
     reply_to: str | None = None  # the adapter's private way back to the requester, if any
     language: str = "en"  # what the requester reads; the adapter decides, the store keeps it
     pad: timedelta | None = None  # start this much early, end this late (None: DEFAULT_PAD)
-    repeat: str | None = None  # the form's Repeat field, as words the time parser reads
+    repeat: str | None = None  # the form's Repeat fields, as words the time parser reads
+
+    @property
+    def phrase(self) -> str:
+        """The time phrase to read: the form's Repeat words (if any) around its When."""
+        if not self.repeat:
+            return self.when_text
+        rule, _, end = self.repeat.partition("|")
+        return " ".join(w for w in (rule, self.when_text, end) if w)
 
 
 class ZoneFallback(enum.StrEnum):

@@ -123,13 +123,6 @@ def plan_recording(request: RecordRequest, now: datetime,
     return plan
 
 
-def when_text_of(request: RecordRequest) -> str:
-    """The time phrase, with the form's Repeat field (words the parser reads) in front."""
-    if request.repeat:
-        return f"{request.repeat} {request.when_text}"
-    return request.when_text
-
-
 def _plan_window(request: RecordRequest, now: datetime, zone_fallback: UserZone | None,
                  default_pad: timedelta) -> Plan | SeriesPlan:
     if not request.when_text.strip():
@@ -138,7 +131,7 @@ def _plan_window(request: RecordRequest, now: datetime, zone_fallback: UserZone 
     if pad > MAX_PAD or pad < timedelta(0):
         raise PlanError(Field.WHEN, Problem.PAD_TOO_LONG, value=str(int(pad.total_seconds())))
     try:
-        read = parse_schedule(when_text_of(request), now)
+        read = parse_schedule(request.phrase, now)
     except TimeParseError as e:
         raise PlanError(Field.WHEN, Problem.WHEN_NOT_UNDERSTOOD, cause=e) from e
     try:

@@ -109,7 +109,7 @@ class SeriesPlan:
         req = self.request
         return NewSeries(
             team_id=req.team_id, channel_id=req.channel_id, requester_id=req.user_id,
-            source=req.source, raw_text=req.raw_text, when_text=req.when_text,
+            source=req.source, raw_text=req.raw_text, when_text=req.phrase,
             timezone=self.zone, kind=self.kind, description=self.description,
             first_start=self.window.start.astimezone(UTC), duration=self.duration,
             stream_name=req.stream, domain_name=req.domain, app_name=req.app,

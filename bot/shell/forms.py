@@ -19,6 +19,9 @@ from bot.shell.terminal import Terminal
 
 CANCEL_WORD = "cancel"
 _CHOICE_TYPES = ("static_select", "radio_buttons")
+#: Asked as text: what is typed is what Slack would send (a date as YYYY-MM-DD, a number).
+_TEXT_TYPES = {"plain_text_input": "value", "datepicker": "selected_date",
+               "number_input": "value"}
 
 
 class FormClosed(Exception):
@@ -45,19 +48,20 @@ class Field:
 
     @property
     def supported(self) -> bool:
-        return self.kind == "plain_text_input" or self.asks_choice
+        return self.kind in _TEXT_TYPES or self.asks_choice
 
     def initial(self) -> Any:
-        if self.kind == "plain_text_input":
-            return self.element.get("initial_value") or None
+        if self.kind in _TEXT_TYPES:
+            return (self.element.get("initial_value") or self.element.get("initial_date")
+                    or None)
         if self.asks_choice:
             return self.element.get("initial_option")
         return None
 
     def state(self, answer: Any) -> dict[str, Any]:
         """The ``state.values[block_id][action_id]`` entry Slack would send for ``answer``."""
-        if self.kind == "plain_text_input":
-            return {"type": self.kind, "value": answer}
+        if self.kind in _TEXT_TYPES:
+            return {"type": self.kind, _TEXT_TYPES[self.kind]: answer}
         if self.asks_choice:
             return {"type": self.kind, "selected_option": answer}
         # Other elements are not asked in the shell; they keep what the form preset.

@@ -35,7 +35,8 @@ def test_empty_command_opens_the_form_with_every_field(client, slack):
     assert view["callback_id"] == "record_form"
     assert json.loads(view["private_metadata"]) == {"channel_id": CHANNEL, "lang": "en"}
     ids = [b["block_id"] for b in view["blocks"]]
-    assert ids == ["stream", "domain", "app", "when", "template", "stream_type"]
+    assert ids == ["stream", "domain", "app", "when", "repeat", "repeat_until", "repeat_count",
+                   "template", "stream_type"]
     domain = view["blocks"][1]["element"]
     assert domain["type"] == "static_select"  # two push domains are configured
     assert [o["value"] for o in domain["options"]] == [PUSH_DOMAIN, "backup.example.com"]

@@ -96,3 +96,35 @@ def test_a_daily_series_creates_what_is_within_six_days_and_plans_the_rest(clien
         assert (local.hour, local.minute) == (20, 0) or c["StartTime"] <= now
     assert len(replies) >= len(due)
     assert "Skip" in str(slack.calls("chat.update")[-1].params["blocks"]) or "Skip" in text
+
+
+def test_the_form_schedules_a_weekly_series_with_a_count(client, live, slack):
+    from tests.e2e.test_record_form import open_form
+    from tests.support.slack import plain_text_value, view_submission_payload
+
+    view = open_form(client, slack)
+    values = {
+        "stream": {"value": plain_text_value("weeklyform")},
+        "domain": {"value": {"type": "static_select",
+                             "selected_option": {"value": view["blocks"][1]["element"]
+                                                 ["options"][0]["value"]}}},
+        "app": {"value": plain_text_value("live")},
+        "when": {"value": plain_text_value("tomorrow 8pm to 10pm")},
+        "repeat": {"value": {"type": "static_select", "selected_option": {"value": "weekly"}}},
+        "repeat_until": {"value": {"type": "datepicker", "selected_date": None}},
+        "repeat_count": {"value": {"type": "number_input", "value": "3"}},
+        "template": {"value": plain_text_value("")},
+        "stream_type": {"value": {"type": "radio_buttons", "selected_option": {"value": "0"}}},
+    }
+    reply = client.interact(view_submission_payload(values, view=view, user_id="U0NEWYORK",
+                                                    team_id=TEAM))
+    assert reply.status == 200
+    root = series_root(slack, "weeklyform")
+    text = str(root.params["blocks"])
+    assert "Recording series" in text and "3 times" in text
+    tomorrow = (datetime.now(ZoneInfo("America/New_York")) + timedelta(days=1)).strftime("%A")
+    assert f"every {tomorrow}, 20:00–22:00" in text
+    # The first is within 6 days: created; the second and third a week apart, planned.
+    thread_of(slack, root.response["ts"], 1)
+    [create] = live.calls("CreateRecordTask")
+    assert create["EndTime"] - create["StartTime"] == 2 * 3600

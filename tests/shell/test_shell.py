@@ -108,6 +108,9 @@ def test_the_form_asks_each_field_and_again_for_a_refused_one(shell):
         "",                    # Push domain: keep the default
         "",                    # App name: keep live
         "tomorrow banana",     # When: refused by the bot, asked again below
+        "",                    # Repeat: does not repeat
+        "",                    # Repeat until: none
+        "",                    # Number of times: none
         "2",                   # Recording template: hls_mp4
         "",                    # Stream type: live push
         "tomorrow 8pm to 10pm",

@@ -8,8 +8,10 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
+    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -39,6 +41,32 @@ def _template_input(tr: Tr, templates: list[RecordTemplate] | None) -> InputBloc
         hint=tr._("Leave empty for Tencent's default (HLS, kept permanently)."),
         element=PlainTextInputElement(action_id="value", placeholder="12345", max_length=20),
     )
+
+
+#: The Repeat select's values, as the words the time parser reads.
+REPEAT_WORDS = {"daily": "every day", "weekdays": "weekdays", "weekly": "every week"}
+
+
+def _repeat_inputs(tr: Tr) -> list[InputBlock]:
+    """Repeat (none, daily, weekdays, weekly on the start's day), and its end: a last day or a
+    number of times (with neither, the series stops after 90 days)."""
+    none = Option(text=tr._("Does not repeat"), value="none")
+    options = [none,
+               Option(text=tr._("Every day"), value="daily"),
+               Option(text=tr._("Weekdays (Monday to Friday)"), value="weekdays"),
+               Option(text=tr._("Every week, on the day of the start"), value="weekly")]
+    return [
+        InputBlock(block_id="repeat", label=tr._("Repeat"), optional=True,
+                   element=StaticSelectElement(action_id="value", options=options,
+                                               initial_option=none)),
+        InputBlock(block_id="repeat_until", label=tr._("Repeat until (last day)"),
+                   optional=True, element=DatePickerElement(action_id="value"),
+                   hint=tr._("Or give a number of times below. With neither, a repeat stops "
+                             "after 90 days.")),
+        InputBlock(block_id="repeat_count", label=tr._("Number of times"), optional=True,
+                   element=NumberInputElement(action_id="value", is_decimal_allowed=False,
+                                              min_value="1", max_value="366")),
+    ]
 
 
 def record_form(
@@ -96,6 +124,7 @@ def record_form(
                 max_length=300, initial_value=initial.get("when"),
             ),
         ),
+        *_repeat_inputs(tr),
         _template_input(tr, templates),
         InputBlock(
             block_id="stream_type",

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.recording.model import RecordRequest, Source, StreamType
 from bot.recording.plan import Field, PlanError, Problem
 from bot.slack.answers import Services, schedule_and_answer
+from bot.slack.blocks.form import REPEAT_WORDS
 from bot.slack.blocks.problems import plan_problem_text
 from bot.slack.context import Actor
 from bot.slack.i18n import Lang, Tr, choose_language, written_in
@@ -32,6 +33,8 @@ def _value(values: dict, block_id: str) -> str:
         return (element.get("selected_conversation") or "").strip()
     if element.get("type") in ("static_select", "radio_buttons"):
         return ((element.get("selected_option") or {}).get("value") or "").strip()
+    if element.get("type") == "datepicker":
+        return (element.get("selected_date") or "").strip()
     return (element.get("value") or "").strip()
 
 
@@ -79,6 +82,13 @@ def read_form(view: dict, body: dict, locale: str | None = None,
     if not channel:
         raise StaleForm("no channel")
     actor = Actor.of_interaction(body, channel_id=channel)
+    repeat = None
+    rule = REPEAT_WORDS.get(_value(values, "repeat"))
+    if rule is not None:  # "every day|until 2026-12-31": the words around When (RecordRequest)
+        until, count = _value(values, "repeat_until"), _value(values, "repeat_count")
+        end = " ".join(w for w in (f"until {until}" if until else "",
+                                   f"{count} times" if count else "") if w)
+        repeat = f"{rule}|{end}"
     return RecordRequest(
         team_id=actor.team_id,
         channel_id=actor.channel_id,
@@ -93,6 +103,7 @@ def read_form(view: dict, body: dict, locale: str | None = None,
         raw_text=when,
         source=Source.MODAL,
         language=_form_language(meta, when, locale, default),
+        repeat=repeat,
     ), problems
 
 
