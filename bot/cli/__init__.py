@@ -52,6 +52,8 @@ def _add_parse_parser(sub: argparse._SubParsersAction) -> None:
     parse.add_argument("--now", metavar="ISO",
                        help="read it as if it were this time, e.g. 2026-03-10T09:00 (in --tz) "
                        "or 2026-03-10T09:00+08:00")
+    parse.add_argument("--pad", metavar="PAD",
+                       help="start each recording this much early and end it this late, e.g. 5m")
 
 
 def _add_callbacks_parser(sub: argparse._SubParsersAction) -> None:
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "parse":
         from bot.shell.parse import run_parse
 
-        return run_parse(args.text, args.tz, args.now, sys.stdout, sys.stderr)
+        return run_parse(args.text, args.tz, args.now, sys.stdout, sys.stderr, args.pad)
     if args.command == "callbacks":
         from bot.cli.callbacks import run_setup
 

@@ -39,7 +39,9 @@ def test_only_a_start_says_an_end_is_needed(capsys):
 
 def test_tencents_rules_are_named(capsys):
     main(["parse", "tomorrow 8am for 26 hours", "--tz", "UTC", "--now", "2026-03-10T09:00"])
-    assert "Tencent:    would refuse it: That is 26 h" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Tencent:    would refuse it as one task: That is 26 h" in out
+    assert "Bot:        schedules it as 2 consecutive task(s)" in out
 
 
 def test_not_understood_exits_1_with_the_parsers_message(capsys):
@@ -66,3 +68,32 @@ def test_machine_zone_from_tz_then_localtime_then_utc(tmp_path: Path):
         "Asia/Tokyo")
     assert machine_zone({}, link, missing) == "Europe/Berlin"
     assert machine_zone({"TZ": "Not/A_Zone"}, missing, missing) == "UTC"
+
+
+def test_a_long_window_shows_its_consecutive_parts(capsys):
+    assert main(["parse", "tomorrow 10:00 for 60 hours", "--tz", "Asia/Shanghai",
+                 "--now", "2026-11-25T14:00"]) == 0
+    out = capsys.readouterr().out
+    assert "Bot:        schedules it as 3 consecutive task(s) of at most 24 h" in out
+    assert "Parts:      #1 Thu 26 Nov 2026 10:00 → Fri 27 Nov 06:00 (20 h) — created now" in out
+    assert "            #3 Sat 28 Nov 2026 02:00 → Sat 28 Nov 22:00 (20 h) — created now" in out
+
+
+def test_a_window_beyond_the_horizon_says_when_its_task_is_created(capsys):
+    main(["parse", "Dec 5 20:00 to 22:00", "--tz", "Asia/Shanghai", "--now", "2026-11-25T14:00"])
+    out = capsys.readouterr().out
+    assert "That starts 10 d 6 h from now" in out and "within 6 days" in out
+    assert "#1 Sat 05 Dec 2026 20:00 → Sat 05 Dec 22:00 (2 h) — planned; created from Sun 29 " \
+           "Nov 2026 20:00" in out
+
+
+def test_a_repeat_shows_its_occurrences_across_dst_and_the_default_limit(capsys):
+    main(["parse", "every day 8pm to 10pm", "--tz", "America/New_York",
+          "--now", "2026-10-30T12:00", "--pad", "5m"])
+    out = capsys.readouterr().out
+    assert "Rule:        RRULE:FREQ=DAILY" in out
+    assert "no end given: stops after 90 days" in out
+    assert "#3 Sun 01 Nov 2026 19:55 → Sun 01 Nov 22:05" in out  # DST ends that night
+    assert "#4 Mon 02 Nov 2026 19:55 → Mon 02 Nov 22:05" in out
+    assert "Padding:     5 min before and after" in out
+    assert "… and 78 more" in out
