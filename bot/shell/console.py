@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
 import time
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +42,8 @@ Type what you would type in Slack; the bot answers here as it would in #shell:
   /record help                              the bot's own help
 Shell commands:
   click N    press button N (the numbers are shown in [brackets] under a message)
+  advance T  move the bot's clock ahead by T (e.g. 6h, 2d; with --sandbox, Tencent's too):
+             planned tasks of series are created as they come within 6 days
   help       this text
   quit       leave (also exit, or Ctrl-D)
 Messages only you would see in Slack are marked (only you); thread replies start with ↳."""
@@ -92,6 +96,8 @@ class Console:
             self.term.say(SHELL_HELP)
         elif word == "click":
             await self.click(text.split()[1:])
+        elif word == "advance":
+            await self.advance(text.split()[1:])
         elif word == COMMAND:
             await self.command(text[len(COMMAND):].strip())
         elif word.startswith("/"):
@@ -114,6 +120,19 @@ class Console:
             self.transcript.show_ack(ack.body)
         await self.settle()
         await self._fill_forms()
+
+    async def advance(self, args: list[str]) -> None:
+        m = _SPAN.match(args[0].lower()) if len(args) == 1 else None
+        if m is None:
+            self.term.say("Usage: advance T — T is e.g. 30m, 6h or 2d.")
+            return
+        n, unit = int(m.group(1)), m.group(2)
+        delta = {"m": timedelta(minutes=n), "h": timedelta(hours=n), "d": timedelta(days=n)}[unit]
+        taken = await self.session.advance(delta)
+        moment = self.session.clock().astimezone(ZoneInfo(self.session.options.tz))
+        self.term.say(f"(the bot's clock is now {moment:%a %d %b %Y %H:%M} "
+                      f"{self.session.options.tz}; {taken} planned part(s) taken)")
+        await self.settle()
 
     async def click(self, args: list[str]) -> None:
         if len(args) != 1 or not args[0].isdigit():
@@ -220,6 +239,9 @@ class Console:
             except Exception as e:
                 log.debug("showing a message failed", exc_info=e)
                 self.term.say(f"error: could not show a message ({_one_line(e)})")
+
+
+_SPAN = re.compile(r"^(\d{1,4})(m|h|d)$")
 
 
 def _trigger(n: int) -> str:

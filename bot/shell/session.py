@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +111,9 @@ class Session:
         self.fake = fake
         self.emulator = emulator
         self._workdir = workdir
+        #: How far ``advance`` moved the bot's clock (and the emulator's) ahead of the real one.
+        self.offset = timedelta(0)
+        self._ahead = {"seconds": 0.0}  # the emulator's view of ``offset``
         self.settings: Settings | None = None
         self.rt: Runtime | None = None
         self.app: AsyncApp | None = None
@@ -128,14 +133,32 @@ class Session:
         )
         fake.add_channel(SHELL_CHANNEL_ID, name=SHELL_CHANNEL_NAME)
         workdir = tempfile.TemporaryDirectory(prefix="recordbot-shell-")
-        emulator = LiveEmulator() if options.sandbox else None
+        ahead = {"seconds": 0.0}
+        emulator = (LiveEmulator(clock=lambda: time.time() + ahead["seconds"],
+                                 signing_clock=time.time) if options.sandbox else None)
         session = cls(options, fake, emulator, workdir)
+        session._ahead = ahead
         fake.start()
         if emulator is not None:
             emulator.start()
             for f in options.fail_streams:
                 emulator.fail_stream(f.stream, f.code, f.message, action="CreateRecordTask")
         return session
+
+    def clock(self) -> datetime:
+        """The bot's time: the real one, moved ahead by ``advance``."""
+        return datetime.now(UTC) + self.offset
+
+    async def advance(self, delta: timedelta) -> int:
+        """Move the bot's (and the sandbox's) clock ahead, then run the rounds that time
+        starts: the series scheduler and the root messages' phases. How many planned parts
+        the scheduler took."""
+        self.offset += delta
+        self._ahead["seconds"] = self.offset.total_seconds()
+        assert self.rt is not None, "start first"
+        taken = await self.rt.series.due()
+        await self.rt.phases.round()
+        return taken
 
     @property
     def log_path(self) -> Path:
@@ -155,7 +178,7 @@ class Session:
         # The bot's log stays out of the conversation: in a file, or on stderr with --verbose.
         configure_logging(settings.log_level, settings.secrets(),
                           None if self.options.verbose else self.log_path)
-        rt = build_runtime(settings)
+        rt = build_runtime(settings, clock=self.clock)
         self.rt = rt
         await rt.start()
         self.app = build_app(rt.slack, settings.slack_signing_secret, settings.socket_mode,

@@ -182,3 +182,19 @@ def test_lang_gives_the_shell_user_a_slack_locale(shell):
     assert "錄製" in digits and "录制" not in digits and "Recording request" not in digits
     english = s.answer("/record words tomorrow 8pm to 10pm")  # typed in English
     assert "Recording request" in english
+
+
+def test_advance_moves_the_clock_so_a_series_creates_its_next_task(shell):
+    s = shell("/record show every day 8pm to 10pm 9 times", "advance 3d", "/record list")
+    assert s.returncode == 0
+    started = s.answer("/record show every day 8pm to 10pm 9 times")
+    assert "🔁 Recording series for `show`" in started
+    assert "every day, 20:00–22:00 · 9 times" in started
+    assert "Cancel series" in started and "Skip" in started
+    created = len(re.findall(r"↳ ✅ Recording task created", started))
+    assert 6 <= created <= 7  # those starting within 6 days, depending on the hour
+    later = s.answer("advance 3d")
+    assert "(the bot's clock is now" in later
+    # Three days on, the occurrences that came within 6 days meanwhile are created.
+    assert len(re.findall(r"↳ ✅ Recording task created", later)) == 9 - created
+    assert "🔁 Series · `show`" in s.answer("/record list")

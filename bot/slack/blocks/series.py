@@ -58,7 +58,7 @@ def upcoming(parts: Sequence[Recording], now: datetime) -> list[list[Recording]]
             and any(p.state is not State.CANCELLED for p in o)]
 
 
-def _occurrence_status(tr: Tr, occ: list[Recording]) -> Mrkdwn:
+def _occurrence_status(tr: Tr, occ: list[Recording], now: datetime) -> Mrkdwn:
     states = {p.state for p in occ}
     if states == {State.CANCELLED}:
         return tr._(":fast_forward: skipped")
@@ -67,6 +67,8 @@ def _occurrence_status(tr: Tr, occ: list[Recording]) -> Mrkdwn:
     if states <= {State.PLANNED}:
         first = occ[0]
         opens = enters_horizon(first.start_time, first.end_time)
+        if opens <= now:  # the scheduler is on it
+            return tr._(":hourglass_flowing_sand: asking Tencent…")
         return tr._(":spiral_calendar_pad: planned; its task is created from {when}",
                     when=slack_date(opens, first.timezone, tr))
     if State.ACCEPTED in states or State.UNKNOWN in states:
@@ -183,7 +185,7 @@ def series_root_message(series: Series, parts: Sequence[Recording], now: datetim
     coming = upcoming(parts, now)
     cancelled = series.state is SeriesState.CANCELLED
     if series.kind is SeriesKind.WINDOW:
-        lines = [f"• {_span(tr, series, [p])} — {_occurrence_status(tr, [p])}"
+        lines = [f"• {_span(tr, series, [p])} — {_occurrence_status(tr, [p], now)}"
                  for p in parts[:20]]
         blocks.append(section(Mrkdwn("\n".join(lines))))
     else:
@@ -193,7 +195,7 @@ def series_root_message(series: Series, parts: Sequence[Recording], now: datetim
                       total=total)
         blocks.append(section(label) if coming else section(tr._("*No occurrence to come.*")))
         for occ in coming[:SHOWN_OCCURRENCES]:
-            line = Mrkdwn(f"• {_span(tr, series, occ)} — {_occurrence_status(tr, occ)}")
+            line = Mrkdwn(f"• {_span(tr, series, occ)} — {_occurrence_status(tr, occ, now)}")
             block = section(line)
             skippable = not cancelled and occ[0].start_time > now and any(
                 p.state in (State.PLANNED, State.CREATED) for p in occ)
