@@ -61,10 +61,11 @@ class SeriesProblem(enum.StrEnum):
     NONE_LEFT = "no occurrence left"  # the padding or the rule left nothing to record
 
 
-@dataclass(frozen=True)
 class SeriesRefused(Exception):
-    problem: SeriesProblem
-    count: int = 0  # TOO_MANY: how many the rule holds (at least)
+    def __init__(self, problem: SeriesProblem, count: int = 0) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.count = count  # TOO_MANY: how many the rule holds (at least)
 
 
 @dataclass(frozen=True)

@@ -145,11 +145,16 @@ def test_single_instant_asks_for_an_end_with_an_example(client, live, slack):
     assert live.calls("CreateRecordTask") == []
 
 
-def test_over_24_hours_names_the_rule(client, live, slack):
-    _, key = client.command("longtest tomorrow 8am for 26 hours")
-    answer = str(slack.wait_for_response(key))
-    assert "24 h" in answer and "26 h" in answer
-    assert live.calls("CreateRecordTask") == []
+def test_over_24_hours_is_recorded_as_consecutive_tasks(client, live, slack):
+    client.command("longtest tomorrow 8am for 26 hours")
+    root, _ = root_and_thread(slack, CHANNEL, "longtest")
+    assert "2 consecutive tasks of at most 24 h" in str(root.params["blocks"])
+    start, _end = expected_window("Asia/Shanghai", 8, 10)
+    deadline = time.monotonic() + 10
+    while len(live.calls("CreateRecordTask")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    windows = sorted((c["StartTime"], c["EndTime"]) for c in live.calls("CreateRecordTask"))
+    assert windows == [(start, start + 13 * 3600), (start + 13 * 3600, start + 26 * 3600)]
 
 
 def test_help_and_unusable_input_show_usage_in_english_and_chinese(client, live):

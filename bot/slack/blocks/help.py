@@ -51,12 +51,14 @@ def help_examples(tr: Tr, today: date) -> tuple[list[str], list[str]]:
         "/record livetest in 10 minutes for 2 hours",
         f"/record livetest {_WEEKDAYS_EN[soon.weekday()]} 14:00-16:30 domain=push.example.com",
         f"/record concert {later:%Y-%m-%d} 19:30 for 3h template=12345 mixed",
+        "/record show every friday 20:00-22:00 for 6 weeks pad=5m",
     ]
     chinese = [
         "/record livetest " + zh_example(tr),
         "/record livetest " + str(tr.p_("example", "{weekday}下午2点到4点半",
                                         weekday=_zh_weekday(tr, soon))),
         "/record livetest " + str(tr.p_("example", "明晚8点 录两小时")),
+        "/record show " + str(tr.p_("example", "每天晚上8点到10点，共10次")),
     ]
     return english, chinese
 
@@ -128,8 +130,11 @@ def help_message(tr: Tr, today: date, reason: str | None = None,
         "it understood, then the TaskId (or Tencent's error) in the thread.\n"
         "*Usage:* {usage}\n"
         "`&lt;when&gt;` needs a start and an end: a range, or a start plus a duration; it is "
-        "read in your Slack time zone unless you name one (`8pm CET`, `北京时间`). Tencent allows "
-        "up to 24 h per recording, ending within 7 days.\n"
+        "read in your Slack time zone unless you name one (`8pm CET`, `北京时间`). A window "
+        "longer than 24 h, one further than 6 days ahead, or a repeat (`every friday "
+        "20:00-22:00`, `weekdays 9-11am until Dec 31`, `每周五晚上8点到10点`) becomes a series: "
+        "the bot creates each task as it comes within Tencent's reach. `pad=5m` starts each "
+        "recording 5 minutes early and ends it 5 minutes late.\n"
         "`/record` alone (or `/record new`) opens a form.", usage=code(usage(tr)))
     domain = code(domains[0]) if domains else Mrkdwn("—")
     defaults = tr._("Defaults: domain {domain}, app {app}", domain=domain, app=code(app))
