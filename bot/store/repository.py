@@ -241,15 +241,8 @@ class RecordingStore:
     async def series_for_team(self, team_id: str, *, since: datetime,
                               stream: str | None = None) -> list[Series]:
         """A team's active series with a part that ends at or after ``since``."""
-        ends = (select(RecordingRow.series_id)
-                .where(RecordingRow.series_id == SeriesRow.id,
-                       RecordingRow.end_time >= aware_utc(since, "since")))
-        query = select(SeriesRow).where(SeriesRow.team_id == team_id,
-                                        SeriesRow.state == SeriesState.ACTIVE.value,
-                                        ends.exists())
-        if stream is not None:
-            query = query.where(SeriesRow.stream_name == stream)
-        return [_series(row) for row in await self._all(query.order_by(SeriesRow.id))]
+        return [_series(row) for row in
+                await self._all(_series_for_team_query(team_id, since, stream))]
 
     async def series_announced(self, series_id: int, root_ts: str | None) -> None:
         """The series' root message went out (``root_ts`` None: privately): its parts' thread
@@ -290,14 +283,7 @@ class RecordingStore:
     async def due_planned(self, now: datetime, limit: int = 50) -> list[Recording]:
         """Planned parts whose window is within Tencent's horizon now (StartTime ≤ now + 6
         days and EndTime < now + 7 days) or already began, soonest first."""
-        now = aware_utc(now, "now")
-        return await self._recordings(
-            select(RecordingRow)
-            .where(RecordingRow.state == State.PLANNED,
-                   RecordingRow.start_time <= now + MAX_START_AHEAD,
-                   RecordingRow.end_time < now + MAX_AHEAD)
-            .order_by(RecordingRow.start_time, RecordingRow.id)
-            .limit(limit))
+        return await self._recordings(_due_planned_query(now, limit))
 
     async def all(self) -> list[Recording]:
         return await self._recordings(select(RecordingRow).order_by(RecordingRow.id))
@@ -929,7 +915,29 @@ def hot_queries(recording: NewRecording, now: datetime) -> dict[str, Any]:
         "outbox: deliverable": _deliverable_query(now, 20, None),
         "outbox: backlog": _undelivered_query(),
         "callbacks: unhandled": _unhandled_callbacks_query(now),
+        "series: due planned parts": _due_planned_query(now, 50),
     }
+
+
+def _due_planned_query(now: datetime, limit: int) -> Any:
+    now = aware_utc(now, "now")
+    return (select(RecordingRow)
+            .where(RecordingRow.state == State.PLANNED,
+                   RecordingRow.start_time <= now + MAX_START_AHEAD,
+                   RecordingRow.end_time < now + MAX_AHEAD)
+            .order_by(RecordingRow.start_time, RecordingRow.id)
+            .limit(limit))
+
+
+def _series_for_team_query(team_id: str, since: datetime, stream: str | None) -> Any:
+    ends = (select(RecordingRow.series_id)
+            .where(RecordingRow.series_id == SeriesRow.id,
+                   RecordingRow.end_time >= aware_utc(since, "since")))
+    query = select(SeriesRow).where(SeriesRow.team_id == team_id,
+                                    SeriesRow.state == SeriesState.ACTIVE.value, ends.exists())
+    if stream is not None:
+        query = query.where(SeriesRow.stream_name == stream)
+    return query.order_by(SeriesRow.id)
 
 
 def _lock_id(key: str) -> int:
