@@ -106,3 +106,14 @@ def test_a_stream_that_looks_like_a_command_word_still_schedules_with_a_time():
 ])
 def test_chinese_command_words_in_either_script(text, kind):
     assert isinstance(parse_command(text), kind)
+
+
+def test_pad_option():
+    from datetime import timedelta
+
+    cmd = parse_command("show every friday 20:00-22:00 pad=5m")
+    assert cmd == Schedule(stream="show", when_text="every friday 20:00-22:00",
+                           pad=timedelta(minutes=5))
+    assert parse_command("show tomorrow 8pm to 10pm pad=90s").pad == timedelta(seconds=90)
+    assert "pad=3h" in reason("show tomorrow 8pm to 10pm pad=3h")  # at most 2 h
+    assert "pad=soon" in reason("show tomorrow 8pm to 10pm pad=soon")

@@ -200,3 +200,11 @@ def test_the_daily_digest_is_off_without_a_channel_and_named_when_malformed():
         "DIGEST_CHANNEL", "DIGEST_TIME", "DIGEST_TIMEZONE"]
     with pytest.raises(ConfigError):
         load_settings({**GOOD, "DIGEST_TIME": "24:00"})
+
+
+def test_default_pad():
+    assert load_settings(GOOD).default_pad_seconds == 0
+    assert load_settings({**GOOD, "DEFAULT_PAD": "5m"}).default_pad_seconds == 300
+    with pytest.raises(ConfigError) as err:
+        load_settings({**GOOD, "DEFAULT_PAD": "five minutes"})
+    assert "DEFAULT_PAD" in str(err.value)

@@ -265,7 +265,10 @@ class Store(Protocol):
     # Series (bot.recording.series): their parts are recordings.
 
     async def add_series(self, series: NewSeries, parts: Sequence[NewRecording],
-                         posts: Sequence[Post] = ()) -> tuple[Series, list[Recording]]: ...
+                         posts: Sequence[Post] = (), *, since: datetime | None = None,
+                         now: datetime | None = None) -> tuple[Series, list[Recording], bool]:
+        """False (and the one found) when the same person asked for the same series since
+        ``since``; guarded by the database."""
 
     async def get_series(self, series_id: int) -> Series | None: ...
 

@@ -278,13 +278,18 @@ class ScheduleRecording:
             return Overlapping(plan, overlaps, refused=False)
         return await self._schedule(plan, progress)
 
-    async def _start_series(self, plan: SeriesPlan, progress: _Progress) -> SeriesStarted:
+    async def _start_series(self, plan: SeriesPlan,
+                            progress: _Progress) -> SeriesStarted | Duplicate:
         """Store the series with every part planned and its root message, post the root, then
-        let the scheduler create what is within the horizon now (the same path as later)."""
+        let the scheduler create what is within the horizon now (the same path as later). The
+        same series asked twice moments apart is stored once (the database decides)."""
         req = plan.request
-        series, parts = await self.store.add_series(
+        series, parts, created = await self.store.add_series(
             plan.new_series(), plan.new_parts(),
-            posts=[Post(PostKind.ANNOUNCE, reply_to=req.reply_to)])
+            posts=[Post(PostKind.ANNOUNCE, reply_to=req.reply_to)], since=self._since(),
+            now=self.clock())
+        if not created:
+            return Duplicate(plan, parts[0])  # type: ignore[arg-type]  # a series' first part
         progress.persisted = True
         await self.store.add_audit(parts[0].id, req.team_id, req.user_id, AuditAction.CREATE,
                                    f"series {series.id}: {len(parts)} part(s), "

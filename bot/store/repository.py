@@ -209,11 +209,34 @@ class RecordingStore:
     # Series and their parts
 
     async def add_series(self, series: NewSeries, parts: Sequence[NewRecording],
-                         posts: Sequence[Post] = ()) -> tuple[Series, list[Recording]]:
+                         posts: Sequence[Post] = (), *, since: datetime | None = None,
+                         now: datetime | None = None) -> tuple[Series, list[Recording], bool]:
         """Store a series with its parts (and ``posts`` about its first part: its root
-        message), in one transaction."""
+        message), in one transaction — unless, with ``since``, the same person asked for the
+        same series of the same stream since then (a double submit, a command retyped): that
+        one comes back, with False. Guarded like ``add_unless_recent``, under the same lock."""
         async with self._sessions() as session, session.begin():
+            if since is not None and parts:
+                await self._lock_request(session, parts[0])
+                existing = await session.scalar(
+                    select(SeriesRow).where(
+                        SeriesRow.team_id == series.team_id,
+                        SeriesRow.requester_id == series.requester_id,
+                        SeriesRow.stream_name == series.stream_name,
+                        SeriesRow.domain_name == series.domain_name,
+                        SeriesRow.app_name == series.app_name,
+                        SeriesRow.when_text == series.when_text,
+                        SeriesRow.state == SeriesState.ACTIVE.value,
+                        SeriesRow.created_at >= aware_utc(since, "since"))
+                    .order_by(SeriesRow.id).limit(1))
+                if existing is not None:
+                    rows = (await session.scalars(
+                        select(RecordingRow).where(RecordingRow.series_id == existing.id)
+                        .order_by(RecordingRow.start_time, RecordingRow.id))).all()
+                    return _series(existing), [_recording(r) for r in rows], False
             row = SeriesRow(**_series_values(series))
+            if now is not None:
+                row.created_at = aware_utc(now, "now")
             session.add(row)
             await session.flush()
             rows = []
@@ -225,7 +248,7 @@ class RecordingStore:
             await session.flush()
             if rows:
                 await _post(session, rows[0].id, posts)
-        return _series(row), [_recording(r) for r in rows]
+        return _series(row), [_recording(r) for r in rows], True
 
     async def get_series(self, series_id: int) -> Series | None:
         async with self._sessions() as session:

@@ -239,6 +239,16 @@ async def test_a_restart_after_an_outage_catches_up_and_says_what_was_missed(tmp
     await store.close()
 
 
+async def test_the_same_series_asked_twice_at_once_is_stored_once(world: World):
+    from bot.recording.schedule import Duplicate
+
+    results = await asyncio.gather(*(world.schedule.run(request("every day 8pm to 10pm 5 times"))
+                                     for _ in range(3)))
+    started = [r for r in results if isinstance(r, SeriesStarted)]
+    assert len(started) == 1 and sum(isinstance(r, Duplicate) for r in results) == 2
+    assert world.live.count("create") == 5  # one series' tasks, once
+
+
 async def test_a_series_without_an_end_stops_at_the_default_limit(world: World):
     started = await start(world, "every day 8pm to 10pm")
     rows = await parts(world, started.series.id)
@@ -297,7 +307,7 @@ async def test_two_replicas_never_create_a_part_twice(db: Database):  # noqa: F8
     repeat = parse_schedule("every day 8pm to 10pm 12 times", NOW)
     plan = plan_repeat_series(request("every day 8pm to 10pm 12 times"), repeat, NOW,
                               timedelta(0))
-    series, _stored = await first.add_series(plan.new_series(), plan.new_parts())
+    series, _stored, _ = await first.add_series(plan.new_series(), plan.new_parts())
     for _ in range(12):
         await asyncio.gather(a.scheduler.due(), b.scheduler.due(), a.scheduler.due(),
                              b.scheduler.due())
@@ -344,3 +354,22 @@ async def test_the_series_root_says_the_rule_the_next_occurrences_and_the_limit(
     shown = str(series_root_message(far.series, await parts(world, far.series.id),
                                     world.clock())["blocks"])
     assert "planned; its task is created from" in shown
+
+
+async def test_a_part_left_mid_creation_by_a_dead_process_is_planned_again_and_created_once(
+    world: World,
+):
+    w = world
+    started = await start(w, "Dec 5 20:00 to 22:00")
+    [row] = await parts(w, started.series.id)
+    w.clock.now = row.start_time - MAX_START_AHEAD
+    # A process took it, then died before asking Tencent: its lease runs out.
+    assert await w.store.transition(row.id, [State.PLANNED], State.ACCEPTED,
+                                    lease_owner="gone", lease_until=w.clock())
+    w.clock.advance(timedelta(seconds=1))
+    assert await w.reconcile.due() == 1  # Tencent has no task for it: planned again
+    [row] = await parts(w, started.series.id)
+    assert row.state is State.PLANNED and w.live.count("create") == 0
+    await w.scheduler.due()
+    [row] = await parts(w, started.series.id)
+    assert row.state is State.CREATED and w.live.count("create") == 1
