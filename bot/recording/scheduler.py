@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 #: How often each process looks for planned parts that entered the horizon.
 SCHEDULER_INTERVAL = 10.0
+#: A part that began less than this long before it was created is not said to be late (a
+#: series asked while its first occurrence runs starts it from then).
+LATE_AFTER = timedelta(minutes=1)
 
 
 class PartProblem(enum.StrEnum):
@@ -111,11 +114,12 @@ class SeriesScheduler:
     async def _create(self, row: Recording, now: datetime) -> None:
         posts: list[Post] = []
         start = row.start_time
-        if start < now:  # begun while no process ran: record what is left
+        if start < now.replace(microsecond=0):  # begun: record what is left
             start = now.replace(microsecond=0)
-            posts.append(Post(PostKind.REPLY, PartNotice(PartProblem.LATE, row.start_time,
-                                                         row.end_time,
-                                                         missed=start - row.start_time)))
+            if start - row.start_time >= LATE_AFTER:  # while no process ran: say so
+                posts.append(Post(PostKind.REPLY, PartNotice(PartProblem.LATE, row.start_time,
+                                                             row.end_time,
+                                                             missed=start - row.start_time)))
             row = await self.store.update(row.id, start_time=start)
         overlapping = await self._overlapping(row)
         if overlapping >= MAX_OVERLAPPING:

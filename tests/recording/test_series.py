@@ -373,3 +373,15 @@ async def test_a_part_left_mid_creation_by_a_dead_process_is_planned_again_and_c
     await w.scheduler.due()
     [row] = await parts(w, started.series.id)
     assert row.state is State.CREATED and w.live.count("create") == 1
+
+
+async def test_a_series_asked_while_its_first_occurrence_runs_records_from_now_quietly(
+    world: World,
+):
+    w = world
+    w.clock.now = datetime(2026, 11, 25, 21, 0, 30, 500000, tzinfo=SHANGHAI)
+    started = await start(w, "every day 8pm to 10pm 3 times")
+    first = (await parts(w, started.series.id))[0]
+    assert first.state is State.CREATED
+    assert first.local_start == datetime(2026, 11, 25, 21, 0, 30, tzinfo=SHANGHAI)
+    assert await thread(w, started.series.id, PartNotice) == []  # nothing was missed
