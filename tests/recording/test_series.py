@@ -385,3 +385,15 @@ async def test_a_series_asked_while_its_first_occurrence_runs_records_from_now_q
     assert first.state is State.CREATED
     assert first.local_start == datetime(2026, 11, 25, 21, 0, 30, tzinfo=SHANGHAI)
     assert await thread(w, started.series.id, PartNotice) == []  # nothing was missed
+
+
+async def test_a_far_ahead_window_asked_twice_says_the_first_is_planned(world: World):
+    from bot.recording.schedule import Duplicate
+    from bot.slack.blocks.outcome import duplicate_message
+    from bot.slack.i18n import EN
+
+    await start(world, "Dec 20 20:00-22:00")
+    again = await world.schedule.run(request("Dec 20 20:00-22:00"))
+    assert isinstance(again, Duplicate) and again.first.state is State.PLANNED
+    shown = str(duplicate_message(EN, again.first, None))
+    assert "planned; its task is created once it is within 6 days" in shown

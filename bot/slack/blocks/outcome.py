@@ -113,6 +113,8 @@ def duplicate_message(tr: Tr, first: Recording, link: str | None) -> dict:
         state = tr._("still waiting for Tencent")
     elif first.state is State.UNKNOWN:
         state = tr._("being checked with Tencent")
+    elif first.state is State.PLANNED:  # the first part of a series, beyond Tencent's reach
+        state = tr._("planned; its task is created once it is within 6 days")
     else:
         state = escape(str(first.state))
     return simple_message(tr._(
