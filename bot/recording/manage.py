@@ -261,6 +261,9 @@ class ManageRecordings:
         stopped = deleted = left = 0
         now = self.clock()
         for part in await self.store.series_parts(series_id):
+            if part.state in (State.ACCEPTED, State.UNKNOWN) and now < part.end_time:
+                left += 1  # being created right now: its outcome comes to the thread
+                continue
             if part.state is not State.CREATED or now >= part.end_time:
                 continue
             verb = Verb.STOP if now >= part.start_time else Verb.CANCEL

@@ -22,7 +22,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.recording.model import AuditAction, Outcome, Post, PostKind, Recording, State, phase_at
+from bot.recording.model import (
+    AuditAction,
+    Outcome,
+    Post,
+    PostKind,
+    Recording,
+    SeriesState,
+    State,
+    phase_at,
+)
 from bot.recording.ports import (
     NO_METRICS,
     Clock,
@@ -91,6 +100,12 @@ class SeriesScheduler:
                     lease_until=now + self.worker.lease):
                 continue  # another process took it
             taken += 1
+            series = await self.store.get_series(row.series_id) if row.series_id else None
+            if series is not None and series.state is SeriesState.CANCELLED:
+                # Cancelled between the look and the claim: its summary said it already.
+                await self.store.transition(row.id, [State.ACCEPTED], State.CANCELLED,
+                                            lease_owner=None, lease_until=None)
+                continue
             await self._create(row, now)
         if taken:
             self.outbox.wake()

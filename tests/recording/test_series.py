@@ -397,3 +397,24 @@ async def test_a_far_ahead_window_asked_twice_says_the_first_is_planned(world: W
     assert isinstance(again, Duplicate) and again.first.state is State.PLANNED
     shown = str(duplicate_message(EN, again.first, None))
     assert "planned; its task is created once it is within 6 days" in shown
+
+
+async def test_a_series_cancelled_just_after_a_part_was_claimed_creates_no_task(world: World):
+    w = world
+    started = await start(w, "Dec 20 20:00-22:00")
+    [row] = await parts(w, started.series.id)
+    w.clock.now = row.start_time - MAX_START_AHEAD
+    claim = w.store.transition
+
+    async def claim_then_cancel(recording_id, from_states, to_state, *args, **kwargs):
+        moved = await claim(recording_id, from_states, to_state, *args, **kwargs)
+        if to_state is State.ACCEPTED:  # someone presses Cancel series right now
+            done = await w.manage.cancel_series(started.series.id, user_id="U1",
+                                                team_id="T1", channel_id="C1")
+            assert isinstance(done, SeriesDone) and done.summary.left == 1
+        return moved
+
+    w.store.transition = claim_then_cancel
+    await w.scheduler.due()
+    [row] = await parts(w, started.series.id)
+    assert row.state is State.CANCELLED and w.live.count("create") == 0
