@@ -331,6 +331,7 @@ async def test_list_shows_each_series_with_its_next_occurrence(world: World):
     assert [i.task_id for i in listing.items] == [rows[0].task_id]  # planned parts: not items
     shown = str(list_message(EN, listing, "Asia/Shanghai", None)["blocks"])
     assert "every Friday, 20:00–22:00" in shown and "6 to come" in shown
+    assert "(2 in all; page 1 of 1)" in shown  # the series' line and its first task
     # Once the first is skipped, the next one is the second Friday.
     await world.manage.skip_occurrence(started.series.id, 0, user_id="U1", team_id="T1",
                                        channel_id="C1")

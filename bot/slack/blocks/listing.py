@@ -75,7 +75,8 @@ def list_message(tr: Tr, listing: Listing, zone: str, stream: str | None, page: 
     pages = max(1, -(-len(items) // LIST_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = items[page * LIST_PAGE_SIZE:(page + 1) * LIST_PAGE_SIZE]
-    params = {"count": len(items), "page": page + 1, "pages": pages}
+    # "in all" counts what the list shows: the series' lines as well as the recordings.
+    params = {"count": len(items) + len(listing.series[:10]), "page": page + 1, "pages": pages}
     head = (tr._("*Recordings for {stream}* — on now, upcoming, and ended in the last day "
                  "({count} in all; page {page} of {pages})", stream=code(stream), **params)
             if stream else
