@@ -41,7 +41,7 @@ from bot.recording.report import (
     WarningKind,
     Why,
 )
-from bot.recording.scheduler import PartNotice, PartProblem
+from bot.recording.scheduler import PartNotice, PartProblem, PartWithdrawn
 from bot.timeparse import (
     Approximate,
     EndOnNextDay,
@@ -56,7 +56,7 @@ _CLASSES: dict[str, type] = {c.__name__: c for c in (
     Outcome, Reconciled, Managed, FileReady, RecordFile, StreamLive, StreamStopped,
     RecordingTrouble, NotLiveYet, Presentation, EndOnNextDay, ShorterReading, WeekdayReading,
     Approximate, ReadAs, InProgress, OpenEnded, CompletenessReport, Gap, RecordingWarning,
-    PartNotice, SeriesCancelled,
+    PartNotice, PartWithdrawn, SeriesCancelled,
 )}
 _ENUMS: dict[str, type[enum.Enum]] = {e.__name__: e for e in (
     State, Verb, ZoneFallback, Verdict, Why, GapCause, WarningKind, PartProblem)}

@@ -26,6 +26,7 @@ from bot.recording.model import (
     State,
 )
 from bot.recording.ports import Clock, LiveApi, LiveApiError, Outbox, RecordTaskInfo, Store, Worker
+from bot.recording.scheduler import withdraw_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ class Reconcile:
                 error_message="Tencent has no task for this request.", **released)
         if not changed:
             return False
+        if found is not None:  # a series cancelled while nobody knew about this task
+            await withdraw_if_cancelled(self.live, self.store, self.clock, row.id)
         self.outbox.wake()
         detail = f"TaskId {found.task_id}" if found else "no task on Tencent"
         await self.store.add_audit(row.id, row.team_id, "recordbot", AuditAction.RECONCILE,

@@ -13,6 +13,11 @@ through the outbox.
 After a restart or an outage the first round catches up: a part whose window is over is
 marked missed and the thread says so; one that began records from now, and the thread says
 how much was missed.
+
+A series cancelled while a part's CreateRecordTask is in flight: the cancel cannot touch a
+task that does not exist yet, so once Tencent answers (here, or reconciliation finding it) the
+database is asked again, and a task created for a cancelled series is removed at once — deleted,
+or stopped if its window has begun — and the thread says so (``withdraw_if_cancelled``).
 """
 
 from __future__ import annotations
@@ -30,10 +35,12 @@ from bot.recording.model import (
     Recording,
     SeriesState,
     State,
+    Verb,
     phase_at,
 )
 from bot.recording.ports import (
     NO_METRICS,
+    TASK_GONE_CODES,
     Clock,
     LiveApi,
     LiveApiError,
@@ -61,6 +68,20 @@ class PartProblem(enum.StrEnum):
     MISSED = "missed"  # the window passed while no bot process ran: nothing was recorded
     LATE = "late"  # the window had begun: recording from now (``missed`` is what was lost)
     OVERLAP_FULL = "overlap full"  # three tasks of the stream already overlap it
+
+
+@dataclass(frozen=True)
+class PartWithdrawn:
+    """A task created for a part after its series was cancelled (the create was in flight):
+    the bot deleted it (``verb`` CANCEL) or stopped it (STOP, its window had begun); ``code``
+    set: Tencent could not be made to, and the task is still there."""
+
+    verb: Verb
+    task_id: str
+    start: datetime
+    end: datetime
+    code: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +190,7 @@ class SeriesScheduler:
         log.info("series %s part %d: %s", row.series_id, row.id, outcome.state.value)
         if outcome.state is State.CREATED:
             self.metrics.scheduled(ScheduleOutcome.CREATED, "series_part")
+            await withdraw_if_cancelled(self.live, self.store, self.clock, row.id)
         else:
             self.metrics.scheduled(ScheduleOutcome.TENCENT_ERROR if outcome.state is State.FAILED
                                    else ScheduleOutcome.UNKNOWN, outcome.code or "")
@@ -186,6 +208,56 @@ class SeriesScheduler:
             log.warning("overlap check skipped: %s", e.code)
             return 0
         return sum(1 for t in tasks if t.overlaps(start, end))
+
+
+async def withdraw_if_cancelled(live: LiveApi, store: Store, clock: Clock,
+                                recording_id: int) -> bool:
+    """If the part's series was cancelled while its task was being created, remove the task
+    (DeleteRecordTask before its window, StopRecordTask in it) and tell the thread; when Tencent
+    cannot be made to, the thread says so with the TaskId. True when the part was withdrawn."""
+    row = await store.get(recording_id)
+    if row is None or row.series_id is None or row.state is not State.CREATED or not row.task_id:
+        return False
+    series = await store.get_series(row.series_id)
+    if series is None or series.state is not SeriesState.CANCELLED:
+        return False
+    now = clock()
+    if now >= row.end_time:
+        return False  # over already: nothing more to record, nothing to pay for
+    task_id = row.task_id
+    verb = Verb.STOP if now >= row.start_time else Verb.CANCEL
+    try:
+        if verb is Verb.STOP:
+            request_id = await live.stop_record_task(task_id)
+        else:
+            request_id = await live.delete_record_task(task_id)
+    except LiveApiError as e:
+        current = await store.get(recording_id)
+        if current is not None and current.state is not State.CREATED:
+            return False  # the cancel got to it first (and its message says so)
+        gone = isinstance(e, TencentRejected) and e.code in TASK_GONE_CODES
+        log.warning("task %s of cancelled series %s could not be removed: %s", task_id,
+                    row.series_id, e.code)
+        if gone:  # Tencent has no such task any more: nothing runs
+            notice = PartWithdrawn(verb, task_id, row.start_time, row.end_time)
+            return await store.transition(recording_id, [State.CREATED], State.CANCELLED,
+                                          posts=[Post(PostKind.REPLY, notice)])
+        notice = PartWithdrawn(verb, task_id, row.start_time, row.end_time, code=e.code,
+                               request_id=e.request_id)
+        await store.update(recording_id, posts=[Post(PostKind.REPLY, notice)])
+        return False
+    notice = PartWithdrawn(verb, task_id, row.start_time, row.end_time, request_id=request_id)
+    changed = await store.transition(
+        recording_id, [State.CREATED], State.STOPPED if verb is Verb.STOP else State.CANCELLED,
+        posts=[Post(PostKind.REPLY, notice)])
+    if changed:
+        log.info("task %s of cancelled series %s %s after its create answered", task_id,
+                 row.series_id, "stopped" if verb is Verb.STOP else "deleted")
+        await store.add_audit(recording_id, row.team_id, None,
+                              AuditAction.STOP if verb is Verb.STOP else AuditAction.CANCEL,
+                              f"series {row.series_id} cancelled during the create: "
+                              f"TaskId {task_id} RequestId {request_id}")
+    return changed
 
 
 async def create_task(live: LiveApi, spec: RecordTaskSpec) -> Outcome:

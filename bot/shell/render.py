@@ -23,7 +23,7 @@ EMOJI = {
     "grey_question": "❔", "black_square_for_stop": "⏹️", "no_entry_sign": "🚫",
     "information_source": "ℹ️", "tada": "🎉", "white_circle": "⚪", "lock": "🔒",
     "no_entry": "⛔", "movie_camera": "🎥", "double_vertical_bar": "⏸️", "checkered_flag": "🏁",
-    "repeat": "🔁", "fast_forward": "⏩", "spiral_calendar_pad": "🗓️",
+    "repeat": "🔁", "fast_forward": "⏩", "spiral_calendar_pad": "🗓️", "wastebasket": "🗑️",
 }
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)

@@ -33,7 +33,7 @@ from bot.recording.model import (
 from bot.recording.outbox import TryLater
 from bot.recording.ports import Store
 from bot.recording.report import CompletenessReport, Digest, RecordingWarning
-from bot.recording.scheduler import PartNotice
+from bot.recording.scheduler import PartNotice, PartWithdrawn
 from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.notices import notice_message
 from bot.slack.blocks.outcome import (
@@ -46,6 +46,7 @@ from bot.slack.blocks.report import report_message, warning_message
 from bot.slack.blocks.root import RootView, root_message
 from bot.slack.blocks.series import (
     part_notice_message,
+    part_withdrawn_message,
     series_cancelled_message,
     series_cancelled_note,
     series_root_message,
@@ -192,6 +193,8 @@ def _render(rec: Recording, message: object) -> tuple[dict, str | None]:
         return warning_message(rec, message), None
     if isinstance(message, PartNotice):
         return part_notice_message(rec, message), ""
+    if isinstance(message, PartWithdrawn):
+        return part_withdrawn_message(rec, message), ""
     if isinstance(message, SeriesCancelled):
         return (series_cancelled_message(tr, message, rec.timezone),
                 series_cancelled_note(tr, message))

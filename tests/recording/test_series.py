@@ -419,3 +419,100 @@ async def test_a_series_cancelled_just_after_a_part_was_claimed_creates_no_task(
     await w.scheduler.due()
     [row] = await parts(w, started.series.id)
     assert row.state is State.CANCELLED and w.live.count("create") == 0
+
+
+async def _cancel_during_create(w: World, series_id: int) -> None:
+    """Tencent answers the create only after someone pressed Cancel series."""
+    create = w.live.create_record_task
+
+    async def create_while_cancelled(spec: RecordTaskSpec):
+        done = await w.manage.cancel_series(series_id, user_id="U1", team_id="T1",
+                                            channel_id="C1")
+        assert isinstance(done, SeriesDone) and done.summary.left == 1  # in flight: left
+        return await create(spec)
+
+    w.live.create_record_task = create_while_cancelled
+
+
+async def test_a_task_created_while_its_series_was_cancelled_is_deleted_and_said(world: World):
+    from bot.recording.scheduler import PartWithdrawn
+
+    w = world
+    started = await start(w, "Dec 20 20:00-22:00")
+    [row] = await parts(w, started.series.id)
+    w.clock.now = row.start_time - MAX_START_AHEAD
+    await _cancel_during_create(w, started.series.id)
+    await w.scheduler.due()
+    [row] = await parts(w, started.series.id)
+    assert w.live.count("create") == 1 and w.live.tasks == {}  # created, then deleted
+    assert row.state is State.CANCELLED
+    [said] = await thread(w, started.series.id, PartWithdrawn)
+    assert (said.verb, said.task_id, said.code) == (Verb.CANCEL, row.task_id, None)
+    from bot.slack.blocks.series import part_withdrawn_message
+    assert "so the bot deleted it" in part_withdrawn_message(row, said)["text"]
+
+
+async def test_a_part_begun_when_its_series_was_cancelled_mid_create_is_stopped(world: World):
+    from bot.recording.scheduler import PartWithdrawn
+
+    w = world
+    started = await start(w, "Dec 20 20:00-22:00")
+    series_id = started.series.id
+    [row] = await parts(w, series_id)
+    # The bot was busy: the part's window has just begun when its create goes out, and the
+    # series is cancelled before Tencent answers.
+    w.clock.now = row.start_time + timedelta(seconds=30)
+    await _cancel_during_create(w, series_id)
+    await w.scheduler.due()
+    [row] = await parts(w, series_id)
+    assert row.state is State.STOPPED and w.live.tasks[row.task_id].stopped
+    [said] = await thread(w, series_id, PartWithdrawn)
+    assert said.verb is Verb.STOP and said.code is None
+
+
+async def test_a_task_the_bot_cannot_remove_after_a_cancel_is_said_with_its_id(world: World):
+    from bot.recording.ports import OutcomeUnknown
+    from bot.recording.scheduler import PartWithdrawn
+
+    w = world
+    started = await start(w, "Dec 20 20:00-22:00")
+    [row] = await parts(w, started.series.id)
+    w.clock.now = row.start_time - MAX_START_AHEAD
+    await _cancel_during_create(w, started.series.id)
+    w.live.fail["delete"] = OutcomeUnknown("RequestTimeout", "no answer")
+    await w.scheduler.due()
+    [row] = await parts(w, started.series.id)
+    assert row.state is State.CREATED and row.task_id in w.live.tasks
+    [said] = await thread(w, started.series.id, PartWithdrawn)
+    assert (said.task_id, said.code) == (row.task_id, "RequestTimeout")
+    from bot.slack.blocks.series import part_withdrawn_message
+    assert f"/record cancel {row.task_id}" in part_withdrawn_message(row, said)["text"]
+
+
+async def test_a_task_reconciliation_finds_for_a_cancelled_series_is_deleted(world: World):
+    from bot.recording.ports import OutcomeUnknown
+    from bot.recording.scheduler import PartWithdrawn
+
+    w = world
+    started = await start(w, "Dec 20 20:00-22:00")
+    [row] = await parts(w, started.series.id)
+    w.clock.now = row.start_time - MAX_START_AHEAD
+    create = w.live.create_record_task
+
+    async def created_but_unanswered(spec: RecordTaskSpec):
+        await create(spec)
+        raise OutcomeUnknown("RequestTimeout", "no answer")
+
+    w.live.create_record_task = created_but_unanswered
+    await w.scheduler.due()
+    [row] = await parts(w, started.series.id)
+    assert row.state is State.UNKNOWN
+    done = await w.manage.cancel_series(started.series.id, user_id="U1", team_id="T1",
+                                        channel_id="C1")
+    assert done.summary.left == 1 and len(w.live.tasks) == 1
+    w.clock.advance(timedelta(minutes=1))
+    assert await w.reconcile.due() == 1
+    [row] = await parts(w, started.series.id)
+    assert row.state is State.CANCELLED and w.live.tasks == {}
+    [said] = await thread(w, started.series.id, PartWithdrawn)
+    assert said.verb is Verb.CANCEL

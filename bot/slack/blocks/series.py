@@ -29,11 +29,12 @@ from bot.recording.model import (
     SeriesKind,
     SeriesState,
     State,
+    Verb,
     WindowPhase,
     phase_at,
 )
 from bot.recording.rules import enters_horizon
-from bot.recording.scheduler import PartNotice, PartProblem
+from bot.recording.scheduler import PartNotice, PartProblem, PartWithdrawn
 from bot.slack.blocks.root import describe_span
 from bot.slack.blocks.text import code, context, mention, message, section, slack_date
 from bot.slack.blocks.values import SERIES_CANCEL_ACTION, SKIP_ACTION, skip_value
@@ -246,6 +247,33 @@ def part_notice_message(rec: Recording, notice: PartNotice) -> dict:
                     "created for it. *Nothing will be recorded then* unless one of them is "
                     "stopped or cancelled (`/record list`).", stream=code(rec.stream_name),
                     count=notice.overlapping, window=window)
+    return message([section(text)], text)
+
+
+def part_withdrawn_message(rec: Recording, w: PartWithdrawn) -> dict:
+    """A task that Tencent created after the series was cancelled, and what the bot did."""
+    tr = Tr.of(rec.language)
+    window = describe_span(tr, w.start.astimezone(rec.tz), w.end.astimezone(rec.tz),
+                           rec.timezone)
+    task_id = code(w.task_id)
+    if w.code is None and w.verb is Verb.STOP:
+        text = tr._(":black_square_for_stop: The series was cancelled while the task for "
+                    "{window} was being created; Tencent created it anyway (TaskId {task_id}), "
+                    "so the bot stopped it.", window=window, task_id=task_id)
+    elif w.code is None:
+        text = tr._(":wastebasket: The series was cancelled while the task for {window} was "
+                    "being created; Tencent created it anyway (TaskId {task_id}), so the bot "
+                    "deleted it. Nothing is recorded then.", window=window, task_id=task_id)
+    else:
+        command = code(f"/record {'stop' if w.verb is Verb.STOP else 'cancel'} {w.task_id}")
+        text = tr._(":warning: The series was cancelled while the task for {window} was being "
+                    "created; Tencent created it anyway (TaskId {task_id}) and *it is still "
+                    "scheduled*: the bot could not remove it ({code}). Remove it with "
+                    "{command}.", window=window, task_id=task_id, code=code(w.code),
+                    command=command)
+    if w.request_id:
+        text = Mrkdwn(text + " · " + tr._("RequestId {request_id}",
+                                         request_id=code(w.request_id)))
     return message([section(text)], text)
 
 
