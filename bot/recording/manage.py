@@ -25,9 +25,13 @@ from bot.recording.model import (
     Recording,
     Series,
     SeriesCancelled,
+    SeriesKind,
+    SeriesState,
     State,
     TaskStatus,
     Verb,
+    WindowPhase,
+    phase_at,
 )
 from bot.recording.ports import (
     TASK_GONE_CODES,
@@ -57,6 +61,9 @@ class Done:
     verb: Verb
     recording: Recording | None  # None: a task the bot did not schedule (an admin, by TaskId)
     managed: Managed
+    #: The repeating series the recording is one occurrence of: only that occurrence changed,
+    #: the rest of the series goes on.
+    series: Series | None = None
 
 
 @dataclass(frozen=True)
@@ -130,16 +137,19 @@ class Raced:
     recording: Recording
 
 
-ManageResult = Done | NoRecord | NotFound | NotAllowed | NotNow | Rejected | Unclear | Raced
-
-
 @dataclass(frozen=True)
 class SeriesDone:
     """A whole series (or long window) was cancelled: the running part stopped, the later
-    ones deleted or dropped; its thread is told."""
+    ones deleted or dropped; its thread is told. ``verb``: asked as a stop or cancel of one of
+    its parts' TaskIds (a long window is stopped or cancelled as a whole)."""
 
     series: Series
     summary: SeriesCancelled
+    verb: Verb | None = None
+
+
+ManageResult = (Done | NoRecord | NotFound | NotAllowed | NotNow | Rejected | Unclear | Raced
+                | SeriesDone)
 
 
 @dataclass(frozen=True)
@@ -183,7 +193,9 @@ class ManageRecordings:
     async def act(self, verb: Verb, *, user_id: str, team_id: str,
                   channel_id: str, task_id: str | None = None,
                   recording_id: int | None = None) -> ManageResult | Refused:
-        """Stop or cancel one recording, named by its id (a button) or TaskId (a command)."""
+        """Stop or cancel one recording, named by its id (a button) or TaskId (a command). A
+        part of a long window stands for the whole window (``SeriesDone``); a part of a
+        repeating series for its occurrence only (``Done.series`` says which series goes on)."""
         refusal = await self.gate.refusal(team_id, user_id, channel_id, verb.value)
         if refusal is not None:
             return Refused(refusal)
@@ -199,11 +211,21 @@ class ManageRecordings:
                                        AuditAction.DENIED,
                                        f"{verb} {task_id or (row.task_id if row else '')}")
             return NotAllowed(verb, row)
-        if row is not None:
-            problem = self._state_problem(verb, row)
-            if problem is not None:
-                return NotNow(verb, problem, row)
-            task_id = row.task_id
+        if row is None:
+            return await self._act_elsewhere(verb, task_id, user_id, team_id)
+        series = await self.store.get_series(row.series_id) if row.series_id else None
+        if (series is not None and series.kind is SeriesKind.WINDOW
+                and series.state is SeriesState.ACTIVE):
+            return await self._act_window(verb, series, row, user_id, team_id, channel_id)
+        result = await self._act_row(verb, row, user_id, team_id)
+        if (isinstance(result, Done) and series is not None
+                and series.kind is SeriesKind.REPEAT):
+            return Done(result.verb, result.recording, result.managed, series)
+        return result
+
+    async def _act_elsewhere(self, verb: Verb, task_id: str | None, user_id: str,
+                             team_id: str) -> ManageResult:
+        """An admin's stop or cancel of a task the bot did not schedule, by its TaskId."""
         assert task_id
         try:
             if verb is Verb.STOP:
@@ -211,26 +233,69 @@ class ManageRecordings:
             else:
                 request_id = await self.live.delete_record_task(task_id)
         except TencentRejected as e:
-            if row is None and e.code in TASK_GONE_CODES:
+            if e.code in TASK_GONE_CODES:
                 return NotFound(verb, task_id)
+            return Rejected(verb, e.code, e.message, e.request_id, None)
+        except OutcomeUnknown as e:
+            return Unclear(verb, e.code, None)
+        managed = Managed(verb, user_id, self.clock(), task_id, request_id)
+        await self.store.add_audit(None, team_id, user_id,
+                                   AuditAction.STOP if verb is Verb.STOP else AuditAction.CANCEL,
+                                   f"TaskId {task_id} RequestId {request_id}")
+        return Done(verb, None, managed)
+
+    async def _act_window(self, verb: Verb, series: Series, row: Recording, user_id: str,
+                          team_id: str, channel_id: str) -> ManageResult:
+        """A stop or cancel of one part of a long window acts on the whole window, as its
+        root's button does; the window's phase (not the part's) says which verb fits."""
+        parts = await self.store.series_parts(series.id)
+        phase = phase_at(parts[0].start_time, parts[-1].end_time, self.clock())
+        if phase is WindowPhase.AFTER:
+            return NotNow(verb, StateProblem.ENDED, row)
+        if verb is Verb.STOP and phase is WindowPhase.BEFORE:
+            return NotNow(verb, StateProblem.NOT_STARTED, row)
+        if verb is Verb.CANCEL and phase is WindowPhase.DURING:
+            return NotNow(verb, StateProblem.RUNNING, row)
+        done = await self._cancel_whole(series, user_id, team_id, channel_id)
+        if not isinstance(done, SeriesDone):  # cancelled a moment ago by someone else
+            return NotNow(verb, StateProblem.ALREADY_CANCELLED, row)
+        return SeriesDone(done.series, done.summary, verb)
+
+    async def _act_row(self, verb: Verb, row: Recording, user_id: str,
+                       team_id: str) -> ManageResult:
+        """Stop or cancel one recording the bot scheduled (its own task only)."""
+        problem = self._state_problem(verb, row)
+        if problem is not None:
+            return NotNow(verb, problem, row)
+        task_id = row.task_id
+        assert task_id
+        try:
+            if verb is Verb.STOP:
+                request_id = await self.live.stop_record_task(task_id)
+            else:
+                request_id = await self.live.delete_record_task(task_id)
+        except TencentRejected as e:
+            current = await self.store.get(row.id)
+            if (e.code in TASK_GONE_CODES and current is not None
+                    and current.state is not State.CREATED):
+                return Raced(verb, current)  # someone else removed it a moment ago
             return Rejected(verb, e.code, e.message, e.request_id, row)
         except OutcomeUnknown as e:
             return Unclear(verb, e.code, row)
         new_state = State.STOPPED if verb is Verb.STOP else State.CANCELLED
         managed = Managed(verb, user_id, self.clock(), task_id, request_id)
-        if row is not None:  # the thread is told, with the change
-            changed = await self.store.transition(row.id, [State.CREATED], new_state,
-                                                  posts=[Post(PostKind.REPLY, managed)])
-            current = await self.store.get(row.id)
-            assert current is not None
-            if not changed:  # someone else got there first; Tencent's answer is the same
-                return Raced(verb, current)
-            row = current
-            self.outbox.wake()
-        await self.store.add_audit(row.id if row else None, team_id, user_id,
+        # The thread is told, with the change.
+        changed = await self.store.transition(row.id, [State.CREATED], new_state,
+                                              posts=[Post(PostKind.REPLY, managed)])
+        current = await self.store.get(row.id)
+        assert current is not None
+        if not changed:  # someone else got there first; Tencent's answer is the same
+            return Raced(verb, current)
+        self.outbox.wake()
+        await self.store.add_audit(row.id, team_id, user_id,
                                    AuditAction.STOP if verb is Verb.STOP else AuditAction.CANCEL,
                                    f"TaskId {task_id} RequestId {request_id}")
-        return Done(verb, row, managed)
+        return Done(verb, current, managed)
 
     # ---- series ------------------------------------------------------------------------------
 
@@ -255,6 +320,11 @@ class ManageRecordings:
         found = await self._series_for(series_id, team_id, user_id, "cancel")
         if not isinstance(found, Series):
             return found
+        return await self._cancel_whole(found, user_id, team_id, channel_id)
+
+    async def _cancel_whole(self, found: Series, user_id: str, team_id: str,
+                            channel_id: str) -> SeriesDone | SeriesNotActive:
+        series_id = found.id
         dropped = await self.store.cancel_series(series_id)
         if dropped is None:
             return SeriesNotActive(found)
@@ -267,8 +337,7 @@ class ManageRecordings:
             if part.state is not State.CREATED or now >= part.end_time:
                 continue
             verb = Verb.STOP if now >= part.start_time else Verb.CANCEL
-            result = await self.act(verb, user_id=user_id, team_id=team_id,
-                                    channel_id=channel_id, recording_id=part.id)
+            result = await self._act_row(verb, part, user_id, team_id)
             if isinstance(result, Done | Raced):
                 stopped += verb is Verb.STOP
                 deleted += verb is Verb.CANCEL
@@ -304,8 +373,7 @@ class ManageRecordings:
                                                      posts=[Post(PostKind.REPLY, managed)])
             elif part.state is State.CREATED and now < part.end_time:
                 verb = Verb.STOP if now >= part.start_time else Verb.CANCEL
-                result = await self.act(verb, user_id=user_id, team_id=team_id,
-                                        channel_id=channel_id, recording_id=part.id)
+                result = await self._act_row(verb, part, user_id, team_id)
                 acted |= isinstance(result, Done)
         if not acted or not parts:
             return SeriesNotActive(found)

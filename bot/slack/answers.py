@@ -47,6 +47,8 @@ from bot.slack.blocks.problems import (
     refusal_message,
     series_problem_message,
 )
+from bot.slack.blocks.series import occurrence_only_note, window_managed_message
+from bot.slack.blocks.text import context
 from bot.slack.context import Actor
 from bot.slack.directory import SlackDirectory
 from bot.slack.i18n import Lang, Tr, choose_language
@@ -212,12 +214,22 @@ async def manage_and_answer(services: Services, client: AsyncWebClient, verb: Ve
         await respond(response_type="ephemeral", replace_original=False,
                       **refusal_message(tr, result.refusal))
         return
+    if isinstance(result, SeriesDone):  # a part of a long window: the whole window
+        if task_id:  # typed: say so (a button's thread says it)
+            await respond(response_type="ephemeral", replace_original=False,
+                          **window_managed_message(tr, verb, task_id, result.summary))
+        return
     if not isinstance(result, Done):
         await respond(response_type="ephemeral", replace_original=False,
                       **manage_problem_message(tr, result))
         return
     if result.recording is None or task_id:
         zone = result.recording.timezone if result.recording else "UTC"
-        await respond(response_type="ephemeral", replace_original=False,
-                      **managed_message(tr, result.managed, zone))
+        msg = managed_message(tr, result.managed, zone)
+        if result.series is not None:  # one occurrence of a repeat: the rest goes on
+            root = await _permalink(client, result.series.channel_id, result.series.root_ts)
+            note = occurrence_only_note(tr, result.series, root)
+            msg = {**msg, "blocks": [*msg["blocks"], context(note).to_dict()],
+                   "text": f"{msg['text']}\n{note}"}
+        await respond(response_type="ephemeral", replace_original=False, **msg)
 

@@ -128,3 +128,19 @@ def test_the_form_schedules_a_weekly_series_with_a_count(client, live, slack):
     thread_of(slack, root.response["ts"], 1)
     [create] = live.calls("CreateRecordTask")
     assert create["EndTime"] - create["StartTime"] == 2 * 3600
+
+
+def test_cancel_by_one_parts_task_id_cancels_the_whole_long_window(client, live, slack):
+    ack, _ = client.command("fest2test in 2 days 10:00 for 50 hours", user="U0SHANGHAI",
+                            team=TEAM)
+    assert ack.status == 200
+    root = series_root(slack, "fest2test")
+    thread_of(slack, root.response["ts"], 3)
+    mine = [t.task_id for t in live.tasks if t.stream_name == "fest2test"]
+    assert len(mine) == 3
+    _, key = client.command(f"cancel {mine[1]}", user="U0SHANGHAI", team=TEAM)
+    answer = str(slack.wait_for_response(key))
+    assert "the whole window was cancelled" in answer and "3 tasks deleted" in answer
+    assert not any(t.stream_name == "fest2test" for t in live.tasks)
+    slack.wait_for("chat.postMessage", lambda c: c.params.get("thread_ts") == root.response["ts"]
+                   and "cancelled the series" in c.params.get("text", ""))

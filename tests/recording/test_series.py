@@ -516,3 +516,68 @@ async def test_a_task_reconciliation_finds_for_a_cancelled_series_is_deleted(wor
     assert row.state is State.CANCELLED and w.live.tasks == {}
     [said] = await thread(w, started.series.id, PartWithdrawn)
     assert said.verb is Verb.CANCEL
+
+
+async def test_stop_by_one_parts_task_id_stops_the_whole_long_window(world: World):
+    w = world
+    started = await start(w, "tomorrow 10:00 for 60 hours")
+    rows = await parts(w, started.series.id)
+    w.clock.now = rows[0].start_time + 2 * HOUR  # in the first part
+    # The TaskId of the last part, typed: the window is one recording.
+    done = await w.manage.act(Verb.STOP, user_id="U1", team_id="T1", channel_id="C1",
+                              task_id=rows[2].task_id)
+    assert isinstance(done, SeriesDone) and done.verb is Verb.STOP
+    assert (done.summary.stopped, done.summary.deleted) == (1, 2)
+    rows = await parts(w, started.series.id)
+    assert [r.state for r in rows] == [State.STOPPED, State.CANCELLED, State.CANCELLED]
+    assert list(w.live.tasks) == [rows[0].task_id] and w.live.tasks[rows[0].task_id].stopped
+    assert await thread(w, started.series.id, SeriesCancelled) == [done.summary]
+    from bot.slack.blocks.series import window_managed_message
+    from bot.slack.i18n import EN
+    said = window_managed_message(EN, Verb.STOP, rows[2].task_id, done.summary)["text"]
+    assert "the whole window was stopped" in said
+
+
+async def test_cancel_by_one_parts_task_id_cancels_the_whole_long_window(world: World):
+    w = world
+    started = await start(w, "tomorrow 10:00 for 60 hours")
+    rows = await parts(w, started.series.id)
+    done = await w.manage.act(Verb.CANCEL, user_id="U1", team_id="T1", channel_id="C1",
+                              task_id=rows[0].task_id)
+    assert isinstance(done, SeriesDone) and done.summary.deleted == 3
+    assert w.live.tasks == {}
+    assert (await w.store.get_series(started.series.id)).state.value == "cancelled"
+
+
+async def test_cancel_by_task_id_in_a_long_windows_time_says_stop_instead(world: World):
+    from bot.recording.manage import NotNow, StateProblem
+
+    w = world
+    started = await start(w, "tomorrow 10:00 for 60 hours")
+    rows = await parts(w, started.series.id)
+    w.clock.now = rows[0].start_time + HOUR
+    result = await w.manage.act(Verb.CANCEL, user_id="U1", team_id="T1", channel_id="C1",
+                                task_id=rows[2].task_id)  # a part not begun, of a window that has
+    assert isinstance(result, NotNow) and result.problem is StateProblem.RUNNING
+    assert len(w.live.tasks) == 3 and w.live.count("delete") == 0
+
+
+async def test_a_repeats_task_id_acts_on_that_occurrence_and_says_the_series_goes_on(
+    world: World,
+):
+    from bot.recording.manage import Done
+
+    w = world
+    started = await start(w, "every day 8pm to 10pm 3 times")
+    rows = await parts(w, started.series.id)
+    done = await w.manage.act(Verb.CANCEL, user_id="U1", team_id="T1", channel_id="C1",
+                              task_id=rows[1].task_id)
+    assert isinstance(done, Done) and done.series is not None
+    assert done.series.id == started.series.id
+    rows = await parts(w, started.series.id)
+    assert [r.state for r in rows] == [State.CREATED, State.CANCELLED, State.CREATED]
+    assert (await w.store.get_series(started.series.id)).state.value == "active"
+    from bot.slack.blocks.series import occurrence_only_note
+    from bot.slack.i18n import EN
+    note = occurrence_only_note(EN, done.series, None)
+    assert "the rest of the series goes on" in note and "Cancel series" in note

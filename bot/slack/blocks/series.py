@@ -36,7 +36,16 @@ from bot.recording.model import (
 from bot.recording.rules import enters_horizon
 from bot.recording.scheduler import PartNotice, PartProblem, PartWithdrawn
 from bot.slack.blocks.root import describe_span
-from bot.slack.blocks.text import code, context, mention, message, section, slack_date
+from bot.slack.blocks.text import (
+    channel,
+    code,
+    context,
+    mention,
+    message,
+    section,
+    simple_message,
+    slack_date,
+)
 from bot.slack.blocks.values import SERIES_CANCEL_ACTION, SKIP_ACTION, skip_value
 from bot.slack.i18n import Mrkdwn, Tr
 
@@ -295,3 +304,34 @@ def series_cancelled_message(tr: Tr, summary: SeriesCancelled, zone: str) -> dic
 
 def series_cancelled_note(tr: Tr, summary: SeriesCancelled) -> Mrkdwn:
     return tr._("cancelled by {who}", who=mention(summary.user_id))
+
+
+def window_managed_message(tr: Tr, verb: Verb, task_id: str, summary: SeriesCancelled) -> dict:
+    """The answer to `/record stop|cancel <TaskId>` of one part of a long window: the whole
+    window was stopped or cancelled."""
+    planned = tr.n_("{n} planned occurrence dropped", "{n} planned occurrences dropped",
+                    summary.planned)
+    deleted = tr.n_("{n} task deleted", "{n} tasks deleted", summary.deleted)
+    stopped = tr.n_("{n} recording stopped", "{n} recordings stopped", summary.stopped)
+    if verb is Verb.STOP:
+        text = tr._(":black_square_for_stop: {task_id} is one of the tasks that record one long "
+                    "window, so the whole window was stopped: {stopped}, {deleted}, {planned}. "
+                    "Its thread has the details.", task_id=code(task_id), stopped=stopped,
+                    deleted=deleted, planned=planned)
+    else:
+        text = tr._(":wastebasket: {task_id} is one of the tasks that record one long window, "
+                    "so the whole window was cancelled: {deleted}, {planned}. Its thread has the "
+                    "details.", task_id=code(task_id), deleted=deleted, planned=planned)
+    return simple_message(text)
+
+
+def occurrence_only_note(tr: Tr, series: Series, link: str | None) -> Mrkdwn:
+    """Under the answer to a stop or cancel of one occurrence of a repeating series."""
+    if link:
+        label = tr._("its root message")
+        root = Mrkdwn(f"<{link}|{label}>")
+    else:
+        root = tr._("its root message in {channel}", channel=channel(series.channel_id))
+    return tr._(":repeat: That was one occurrence of a repeating series ({rule}); the rest of "
+                "the series goes on. To cancel the whole series, use *Cancel series* on {root}.",
+                rule=rule_words(tr, series), root=root)
