@@ -100,7 +100,7 @@ def _strings(catalogue) -> dict:
 EXAMPLES = [  # (context, English example); each translation must parse too
     (None, "tomorrow 8pm to 10pm"),
     (None, "in 10 minutes for 1 hour"),
-    (None, "tomorrow 8am to 8pm"),
+    (None, "Dec 24 10:00 to Dec 26 22:00"),
     (None, "tomorrow 8pm for 2 hours"),
     ("example", "明天晚上8点到10点"),
     ("example", "今天20:00录90分钟"),

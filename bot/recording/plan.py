@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.recording.model import Plan, RecordRequest, UserZone
 from bot.recording.rules import (
+    TASK_ONLY_RULES,
     WindowRule,
     WindowRuleError,
     check_window,
@@ -22,6 +23,7 @@ from bot.recording.rules import (
 from bot.recording.rules import is_stream_name as _is_stream_name
 from bot.recording.series import (
     MAX_PAD,
+    MAX_WINDOW,
     SeriesPlan,
     SeriesProblem,
     SeriesRefused,
@@ -31,7 +33,7 @@ from bot.recording.series import (
 from bot.timeparse import RecordingWindow, Repeat, TimeParseError, parse_schedule
 
 #: The rules a series answers: a longer window is cut into parts, a later one waits.
-_SERIES_RULES = (WindowRule.MAX_24H, WindowRule.START_WITHIN_6_DAYS, WindowRule.WITHIN_7_DAYS)
+_SERIES_RULES = TASK_ONLY_RULES
 
 
 class Field(enum.StrEnum):
@@ -146,6 +148,9 @@ def _plan_window(request: RecordRequest, now: datetime, zone_fallback: UserZone 
         except WindowRuleError as e:
             if e.rule not in _SERIES_RULES:
                 raise PlanError(Field.WHEN, Problem.WINDOW_RULE, cause=e) from e
+            if end - max(start, now) > MAX_WINDOW:  # more parts than a series may hold
+                raise PlanError(Field.WHEN, Problem.WINDOW_RULE, cause=WindowRuleError(
+                    WindowRule.MAX_LENGTH, start, end, now)) from e
             return plan_window_series(request, window, now, pad)
     except SeriesRefused as e:
         problem = (Problem.SERIES_TOO_LONG if e.problem is SeriesProblem.TOO_MANY

@@ -57,6 +57,15 @@ class WindowRule(enum.StrEnum):
     MAX_24H = "max-24h"
     WITHIN_7_DAYS = "within-7-days"
     START_WITHIN_6_DAYS = "start-within-6-days"
+    #: The bot's own limit, not Tencent's: the longest window it records as a series of tasks
+    #: (bot.recording.series.MAX_WINDOW).
+    MAX_LENGTH = "max-length"
+
+
+#: The rules of one task that the bot meets by making a series (bot.recording.series): a
+#: request is never refused for them, so nobody is shown them.
+TASK_ONLY_RULES = frozenset({WindowRule.MAX_24H, WindowRule.START_WITHIN_6_DAYS,
+                             WindowRule.WITHIN_7_DAYS})
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,13 @@ def check_window(start: datetime, end: datetime, now: datetime) -> None:
         raise WindowRuleError(WindowRule.START_WITHIN_6_DAYS, start, end, now)
     if end >= now + MAX_AHEAD:
         raise WindowRuleError(WindowRule.WITHIN_7_DAYS, start, end, now)
+
+
+def check_not_over(start: datetime, end: datetime, now: datetime) -> None:
+    """What waiting can break in a window that passed ``check_window`` earlier (a button
+    pressed later): its end passing. (It gets no longer, and only nearer.)"""
+    if end <= now:
+        raise WindowRuleError(WindowRule.END_IN_FUTURE, start, end, now)
 
 
 def in_horizon(start: datetime, end: datetime, now: datetime) -> bool:

@@ -37,6 +37,9 @@ from bot.timeparse import RecordingWindow, Repeat
 DEFAULT_SPAN = timedelta(days=90)
 #: The most occurrences one series may hold (a daily series for a year).
 MAX_OCCURRENCES = 366
+#: The longest window recorded as one series of consecutive tasks (as many ≤ 24 h parts as a
+#: series may hold recordings).
+MAX_WINDOW = MAX_DURATION * MAX_OCCURRENCES
 #: The longest padding accepted, on each side.
 MAX_PAD = timedelta(hours=2)
 

@@ -16,10 +16,18 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.recording.model import RecordRequest, SeriesKind
-from bot.recording.rules import WindowRuleError, check_window, enters_horizon, in_horizon
+from bot.recording.rules import (
+    TASK_ONLY_RULES,
+    WindowRule,
+    WindowRuleError,
+    check_window,
+    enters_horizon,
+    in_horizon,
+)
 from bot.recording.series import (
     DEFAULT_SPAN,
     MAX_OCCURRENCES,
+    MAX_WINDOW,
     SeriesPlan,
     SeriesProblem,
     SeriesRefused,
@@ -32,6 +40,15 @@ from bot.shell.zone import resolve_zone
 from bot.slack.blocks.problems import window_rule_text
 from bot.slack.i18n import EN
 from bot.timeparse import Repeat, TimeParseError, format_duration, parse_schedule
+
+
+def _one_task_cannot(e: WindowRuleError) -> str:
+    """Why one task cannot hold a window, in the words of the parse report (English only)."""
+    if e.rule is WindowRule.MAX_24H:
+        return f"{format_duration(e.duration, days=False)} is longer than 24 h"
+    if e.rule is WindowRule.START_WITHIN_6_DAYS:
+        return f"starts {format_duration(e.start - e.now)} from now, not within 6 days"
+    return f"ends {format_duration(e.end - e.now)} from now, not within 7 days"
 
 EXIT_OK = 0
 EXIT_NOT_UNDERSTOOD = 1
@@ -101,8 +118,14 @@ def run_parse(text: str, tz: str | None, now_iso: str | None, out: TextIO, err: 
                 verdict = ("accepts it (ends in the future, at most 24 h, starts within 6 days "
                            "and ends within 7)")
             except WindowRuleError as e:
-                verdict = f"would refuse it as one task: {window_rule_text(EN, e)}"
-                if needs_series(start, end, now):
+                if e.rule in TASK_ONLY_RULES:
+                    verdict = f"would refuse it as one task ({_one_task_cannot(e)})"
+                else:
+                    verdict = f"would refuse it: {window_rule_text(EN, e)}"
+                if end - max(start, now) > MAX_WINDOW:
+                    series = window_rule_text(EN, WindowRuleError(WindowRule.MAX_LENGTH, start,
+                                                                  end, now))
+                elif needs_series(start, end, now):
                     series = _series(lambda: plan_window_series(_REQUEST, window, now,
                                                                 padding))
             lines.append(("Tencent", verdict))

@@ -581,3 +581,22 @@ async def test_a_repeats_task_id_acts_on_that_occurrence_and_says_the_series_goe
     from bot.slack.i18n import EN
     note = occurrence_only_note(EN, done.series, None)
     assert "the rest of the series goes on" in note and "Cancel series" in note
+
+
+async def test_a_window_longer_than_a_series_holds_is_refused_before_anything_is_stored(
+    world: World,
+):
+    from bot.recording.plan import Problem
+    from bot.recording.rules import WindowRule
+    from bot.slack.blocks.problems import plan_problem_text
+    from bot.slack.i18n import EN
+
+    w = world
+    result = await w.schedule.run(request("Dec 1 10:00 to Jan 10 2028 10:00"))
+    assert isinstance(result, Invalid), result
+    assert result.error.problem is Problem.WINDOW_RULE
+    assert result.error.cause.rule is WindowRule.MAX_LENGTH
+    said = plan_problem_text(EN, result.error)
+    assert "the longest window the bot records is 366 d" in said and "split" not in said
+    assert w.live.count("create") == 0 and await w.store.series_for_team(
+        "T1", since=w.clock()) == []

@@ -40,8 +40,17 @@ def test_only_a_start_says_an_end_is_needed(capsys):
 def test_tencents_rules_are_named(capsys):
     main(["parse", "tomorrow 8am for 26 hours", "--tz", "UTC", "--now", "2026-03-10T09:00"])
     out = capsys.readouterr().out
-    assert "Tencent:    would refuse it as one task: That is 26 h" in out
+    assert "Tencent:    would refuse it as one task (26 h is longer than 24 h)" in out
     assert "Bot:        schedules it as 2 consecutive task(s)" in out
+    assert "split it" not in out  # no stale advice: the bot splits it
+
+
+def test_a_window_longer_than_the_bot_records_says_the_limit(capsys):
+    main(["parse", "Jan 1 2027 10:00 to Mar 1 2028 10:00", "--tz", "UTC",
+          "--now", "2026-03-10T09:00"])
+    out = capsys.readouterr().out
+    assert "the longest window the bot records is 366 d" in out
+    assert "consecutive task(s)" not in out
 
 
 def test_not_understood_exits_1_with_the_parsers_message(capsys):
@@ -82,7 +91,7 @@ def test_a_long_window_shows_its_consecutive_parts(capsys):
 def test_a_window_beyond_the_horizon_says_when_its_task_is_created(capsys):
     main(["parse", "Dec 5 20:00 to 22:00", "--tz", "Asia/Shanghai", "--now", "2026-11-25T14:00"])
     out = capsys.readouterr().out
-    assert "That starts 10 d 6 h from now" in out and "within 6 days" in out
+    assert "one task (starts 10 d 6 h from now, not within 6 days)" in out
     assert "#1 Sat 05 Dec 2026 20:00 → Sat 05 Dec 22:00 (2 h) — planned; created from Sun 29 " \
            "Nov 2026 20:00" in out
 

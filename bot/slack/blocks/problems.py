@@ -21,7 +21,7 @@ from bot.recording.manage import (
 from bot.recording.model import State, Verb
 from bot.recording.plan import PlanError, Problem
 from bot.recording.rules import MAX_APP, MAX_DOMAIN, MAX_STREAM, WindowRule, WindowRuleError
-from bot.recording.series import MAX_OCCURRENCES
+from bot.recording.series import MAX_OCCURRENCES, MAX_WINDOW
 from bot.slack.blocks.help import usage_line, zh_example
 from bot.slack.blocks.tencent_errors import advice_for
 from bot.slack.blocks.text import (
@@ -53,19 +53,14 @@ def window_rule_text(tr: Tr, e: WindowRuleError) -> Mrkdwn:
         return tr._("That window ended already ({end}). Tencent only records windows that end "
                     "in the future — e.g. {example} or {other}.", end=tr.day_clock(e.end),
                     example=_example(tr), other=code(soon))
-    if e.rule is WindowRule.MAX_24H:
-        shorter = tr._("tomorrow 8am to 8pm")
-        return tr._("That is {length}; the longest single recording is 24 h. Shorten it, or "
-                    "split it into requests of up to 24 h each — e.g. {example}.",
-                    length=tr.duration(e.duration, days=False),
-                    example=code(shorter))
-    if e.rule is WindowRule.START_WITHIN_6_DAYS:
-        return tr._("That starts {ahead} from now; Tencent only accepts recordings that start "
-                    "within 6 days (by {latest}). Schedule it again closer to the date.",
-                    ahead=tr.duration(e.start - e.now), latest=tr.day_clock(e.latest_start))
-    return tr._("That ends {ahead} from now; Tencent only accepts recordings that end within "
-                "7 days (before {latest}). Schedule it again closer to the date.",
-                ahead=tr.duration(e.end - e.now), latest=tr.day_clock(e.latest_end))
+    # The bot's own limit. (Tencent's per-task rules — at most 24 h, starting within 6 days,
+    # ending within 7 — are never shown: the bot makes a series instead, README "Series".)
+    assert e.rule is WindowRule.MAX_LENGTH, e.rule
+    shorter = tr._("Dec 24 10:00 to Dec 26 22:00")
+    return tr._("That is {length}; the longest window the bot records is {limit} (as "
+                "consecutive tasks of up to 24 h each). Shorten it — e.g. {example}.",
+                length=tr.duration(e.duration), limit=tr.duration(MAX_WINDOW),
+                example=code(shorter))
 
 
 def plan_problem_text(tr: Tr, e: PlanError) -> Mrkdwn:

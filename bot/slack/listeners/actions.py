@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recording.model import Verb
-from bot.recording.rules import WindowRuleError, check_window
+from bot.recording.rules import WindowRuleError, check_not_over
 from bot.slack.answers import (
     Services,
     list_and_answer,
@@ -134,7 +134,7 @@ async def schedule_anyway(ack: AsyncAck, body: dict, action: dict, client: Async
         return
     tr = Tr.of(plan.request.language)
     try:
-        check_window(plan.start, plan.end, services.schedule.clock())
+        check_not_over(plan.start, plan.end, services.schedule.clock())
     except WindowRuleError as e:
         await respond(response_type="ephemeral", replace_original=True,
                       text=tr._(":warning: {problem} Nothing was scheduled.",
