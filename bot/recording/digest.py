@@ -82,8 +82,8 @@ class DailyDigest:
         after = datetime.combine(day + timedelta(days=2), time(), self._tz)
         rows = await self.store.overlapping(yesterday, after)
 
-        def scheduled(r: Recording) -> bool:
-            return r.state is State.CREATED or r.state in PENDING_STATES
+        def scheduled(r: Recording) -> bool:  # a series' planned part is scheduled too
+            return r.state in (State.CREATED, State.PLANNED) or r.state in PENDING_STATES
 
         coming = tuple(r for r in rows if scheduled(r) and tomorrow <= r.start_time < after)
         ended = tuple(r for r in rows

@@ -1,6 +1,7 @@
 """The control room (Slack's App Home): what is live now, what is coming in the next seven
-days, what ended recently with its completeness, and what failed — the user's own and the
-rest of the team's. Slack-free: an ``Overview`` of recordings, the Slack layer lays it out.
+days (planned parts of series too) and the series still to come, what ended recently with its
+completeness, and what failed — the user's own and the rest of the team's. Slack-free: an
+``Overview`` of recordings, the Slack layer lays it out.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.recording.model import PENDING_STATES, Recording, State
+from bot.recording.manage import series_to_come
+from bot.recording.model import PENDING_STATES, ListedSeries, Recording, State
 from bot.recording.ports import Clock, Store
 from bot.recording.report import CompletenessReport, Verdict
 
@@ -29,12 +31,24 @@ class Section:
 
 
 @dataclass(frozen=True)
+class SeriesSection:
+    """The series with an occurrence still to come, each with its next one (soonest first)."""
+
+    mine: tuple[ListedSeries, ...] = ()
+    team: tuple[ListedSeries, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.mine or self.team)
+
+
+@dataclass(frozen=True)
 class Overview:
     now: datetime
     live: Section
-    upcoming: Section
+    upcoming: Section  # created, being created, or planned (a series' part), in the next 7 days
     ended: Section  # each with its completeness report, when it has been written
     failures: Section  # not scheduled (Tencent said no, or nobody knows), or nothing recorded
+    series: SeriesSection = SeriesSection()
 
 
 def _split(user_id: str, rows: list[Recording]) -> Section:
@@ -57,7 +71,7 @@ class ControlRoom:
         rows = await self.store.for_team(team_id, since=now - RECENT)
         live = [r for r in rows if r.state is State.CREATED and r.start_time <= now < r.end_time]
         upcoming = [r for r in rows
-                    if (r.state is State.CREATED or r.state in PENDING_STATES)
+                    if (r.state in (State.CREATED, State.PLANNED) or r.state in PENDING_STATES)
                     and now < r.start_time <= now + AHEAD]
         ended = [r for r in rows
                  if (r.state is State.CREATED and r.end_time <= now)
@@ -67,6 +81,10 @@ class ControlRoom:
                     or (r.state in PENDING_STATES and r.start_time <= now)
                     or _nothing(r)]
         failures.sort(key=lambda r: r.start_time, reverse=True)
+        series = await series_to_come(self.store, team_id, now)
         return Overview(now, _split(user_id, live), _split(user_id, upcoming),
                         _split(user_id, [r for r in ended if not _nothing(r)]),
-                        _split(user_id, failures))
+                        _split(user_id, failures),
+                        SeriesSection(tuple(s for s in series if s.series.requester_id == user_id),
+                                      tuple(s for s in series
+                                            if s.series.requester_id != user_id)))

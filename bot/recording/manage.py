@@ -190,6 +190,9 @@ class ManageRecordings:
             return True
         return recording is not None and recording.requester_id == user_id
 
+    def may_cancel_series(self, user_id: str, series: Series) -> bool:
+        return user_id in self.admins or series.requester_id == user_id
+
     async def act(self, verb: Verb, *, user_id: str, team_id: str,
                   channel_id: str, task_id: str | None = None,
                   recording_id: int | None = None) -> ManageResult | Refused:
@@ -304,7 +307,7 @@ class ManageRecordings:
         series = await self.store.get_series(series_id)
         if series is None or (team_id and series.team_id != team_id):
             return NoRecord(Verb.CANCEL)
-        if user_id not in self.admins and series.requester_id != user_id:
+        if not self.may_cancel_series(user_id, series):
             await self.store.add_audit(None, team_id, user_id, AuditAction.DENIED,
                                        f"{what} series {series_id}")
             return NotAllowed(Verb.CANCEL, None)
@@ -458,18 +461,7 @@ class ManageRecordings:
 
     async def _series_lines(self, team_id: str, now: datetime,
                             stream: str | None) -> list[ListedSeries]:
-        lines = []
-        for series in await self.store.series_for_team(team_id, since=now, stream=stream):
-            coming: dict[int, list[Recording]] = {}
-            for part in await self.store.series_parts(series.id):
-                if part.end_time > now and part.state is not State.CANCELLED:
-                    coming.setdefault(part.occurrence or 0, []).append(part)
-            if not coming:
-                continue
-            nxt = min(coming.values(), key=lambda o: o[0].start_time)
-            lines.append(ListedSeries(series, nxt[0].start_time, nxt[-1].end_time,
-                                      len(coming)))
-        return sorted(lines, key=lambda line: line.next_start)
+        return await series_to_come(self.store, team_id, now, stream)
 
     async def _describe_upcoming(self, now: datetime, stream: str | None) -> list[RecordTaskInfo]:
         """Tasks from a day ago to seven days ahead, in week-long queries that overlap by a day
@@ -509,3 +501,20 @@ class ManageRecordings:
             root_ts=row.root_ts,
         )
 
+
+
+async def series_to_come(store: Store, team_id: str, now: datetime,
+                         stream: str | None = None) -> list[ListedSeries]:
+    """A team's active series with an occurrence not over and not skipped, each with its next
+    occurrence, soonest first (`/record list`, App Home)."""
+    lines = []
+    for series in await store.series_for_team(team_id, since=now, stream=stream):
+        coming: dict[int, list[Recording]] = {}
+        for part in await store.series_parts(series.id):
+            if part.end_time > now and part.state is not State.CANCELLED:
+                coming.setdefault(part.occurrence or 0, []).append(part)
+        if not coming:
+            continue
+        nxt = min(coming.values(), key=lambda o: o[0].start_time)
+        lines.append(ListedSeries(series, nxt[0].start_time, nxt[-1].end_time, len(coming)))
+    return sorted(lines, key=lambda line: line.next_start)

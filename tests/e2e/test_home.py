@@ -12,9 +12,9 @@ from tests.support.slack import app_home_opened_event, event_body, home_action_p
 TEAM = "T0HOMETAB"
 
 
-def open_home(client: SlackClient, slack, user: str) -> dict:
+def open_home(client: SlackClient, slack, user: str, team: str = TEAM) -> dict:
     before = len([c for c in slack.calls("views.publish") if c.params.get("user_id") == user])
-    reply = client.post(event_body(app_home_opened_event(user), team_id=TEAM))
+    reply = client.post(event_body(app_home_opened_event(user), team_id=team))
     assert reply.status == 200
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -35,7 +35,8 @@ def sections(view: dict) -> dict[str, dict[str, list[dict]]]:
             head, group = block["text"]["text"], None
             found[head] = {}
         elif block["type"] == "context" and head and block["elements"][0]["text"] in (
-                "*Yours*", "*The team's*", "*你的*", "*团队的*", "*團隊的*"):
+                "*Yours*", "*The team's*", "*你的*", "*团队的*", "*團隊的*", "*Your series*",
+                "*The team's series*", "*你的系列*", "*团队的系列*", "*團隊的系列*"):
             group = block["elements"][0]["text"].strip("*")
             found[head][group] = []
         elif block["type"] == "section" and head and group:
@@ -123,3 +124,37 @@ def test_app_home_is_in_the_users_language(client, slack):
     assert "申請人 <@U0BEIJING>" in lis["text"]["text"]
     assert chen["blocks"][0]["accessory"]["text"]["text"] == "排程錄製"
     assert "Live now" not in str(li) + str(chen)
+
+
+def test_app_home_shows_a_series_and_cancels_it_from_there(client, slack, live):
+    team = "T0HOMESERIES"  # its own workspace: only this series' recordings on its Home
+    ack, _ = client.command("homeseries every day 8pm to 10pm 10 times", user="U0SHANGHAI",
+                            team=team)
+    assert ack.status == 200
+    deadline = time.monotonic() + 10
+    while len([t for t in live.tasks if t.stream_name == "homeseries"]) < 6 \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    home = sections(open_home(client, slack, "U0SHANGHAI", team))
+    upcoming = home[":calendar: Upcoming"]
+    [line] = [b for b in upcoming["Your series"] if "`homeseries`" in b["text"]["text"]]
+    assert "every day, 20:00–22:00" in line["text"]["text"]
+    button = line["accessory"]
+    assert button["action_id"] == "series_cancel"
+    # The occurrence between 6 and 7 days ahead is planned: there too, with when its task is
+    # created (one 20:00 falls in any 24 hours).
+    assert any("`homeseries`" in b["text"]["text"] and "planned; its task is created from"
+               in b["text"]["text"] for b in upcoming["Yours"])
+    theirs = sections(open_home(client, slack, "U0NEWYORK", team))[":calendar: Upcoming"]
+    [other] = [b for b in theirs["The team's series"] if "`homeseries`" in b["text"]["text"]]
+    assert "accessory" not in other
+    before = len(slack.calls("views.publish"))
+    reply = client.interact(home_action_payload("series_cancel", button["value"],
+                                                user_id="U0SHANGHAI", team_id=team))
+    assert reply.status == 200
+    slack.wait_for("chat.postMessage", lambda c: "cancelled the series" in
+                   c.params.get("text", ""), timeout=10)
+    slack.wait_for("views.publish", lambda c: len(slack.calls("views.publish")) > before,
+                   timeout=10)
+    assert "homeseries" not in str(sections(slack.home("U0SHANGHAI"))[":calendar: Upcoming"])
+    assert not [t for t in live.tasks if t.stream_name == "homeseries"]

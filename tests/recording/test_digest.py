@@ -140,3 +140,19 @@ async def test_it_lists_tomorrows_recordings_and_how_yesterdays_went() -> None:
     assert posted.yesterday[0].report == report
     assert [r.id for r in posted.failures] == [failed]
     assert late not in [r.id for r in posted.yesterday + posted.failures]
+
+
+async def test_tomorrows_planned_parts_of_a_series_are_in_it() -> None:
+    from bot.slack.blocks.digest import digest_message
+    from bot.slack.i18n import EN
+
+    clock, store, poster = world(BEFORE + timedelta(minutes=1))
+    tomorrow = datetime(2026, 12, 4, tzinfo=SHANGHAI)
+    planned = await add(store, "planned", tomorrow + timedelta(hours=20), state=State.PLANNED,
+                        task_id=None)
+    created = await add(store, "created", tomorrow + timedelta(hours=8))
+    assert await digest(clock, store, poster).round() is True
+    [posted] = poster.posted
+    assert [r.id for r in posted.tomorrow] == [created, planned]
+    said = str(digest_message(EN, posted)["blocks"])
+    assert "`planned`" in said and "planned: its task is not created yet" in said

@@ -600,3 +600,40 @@ async def test_a_window_longer_than_a_series_holds_is_refused_before_anything_is
     assert "the longest window the bot records is 366 d" in said and "split" not in said
     assert w.live.count("create") == 0 and await w.store.series_for_team(
         "T1", since=w.clock()) == []
+
+
+async def test_app_home_shows_series_and_planned_parts_within_seven_days(world: World):
+    from bot.recording.home import ControlRoom
+    from bot.slack.blocks.home import home_view
+    from bot.slack.blocks.values import SERIES_CANCEL_ACTION
+    from bot.slack.i18n import EN
+
+    w = world
+    started = await start(w, "every day 8pm to 10pm 10 times")
+    rows = await parts(w, started.series.id)
+    planned = [r for r in rows if r.state is State.PLANNED]
+    soon = [r for r in planned if r.start_time <= w.clock() + 7 * DAY]
+    assert soon and len(planned) > len(soon)  # some within the 7 days, some beyond
+    room = ControlRoom(w.store, w.clock)
+    ov = await room.overview("T1", "U1")
+    upcoming = {r.id for r in ov.upcoming.mine}
+    assert {r.id for r in soon} <= upcoming
+    assert not ({r.id for r in planned} - {r.id for r in soon}) & upcoming
+    [line] = ov.series.mine
+    assert line.series.id == started.series.id and line.next_start == rows[0].start_time
+    assert (await room.overview("T1", "U2")).series.team == ov.series.mine
+
+    def shown(view) -> list[dict]:
+        return [b for b in view.to_dict()["blocks"] if b["type"] == "section"
+                and "*Series*" in b["text"]["text"]]
+
+    [mine] = shown(home_view(EN, ov, "Asia/Shanghai", lambda r: True,
+                             lambda s: s.requester_id == "U1"))
+    assert "every day, 20:00–22:00" in mine["text"]["text"]
+    assert mine["accessory"]["action_id"] == SERIES_CANCEL_ACTION
+    assert mine["accessory"]["value"] == str(started.series.id)
+    [theirs] = shown(home_view(EN, await room.overview("T1", "U2"), "UTC", lambda r: False,
+                               lambda s: s.requester_id == "U2"))
+    assert "accessory" not in theirs
+    text = str(home_view(EN, ov, "Asia/Shanghai", lambda r: True).to_dict())
+    assert "planned; its task is created from" in text

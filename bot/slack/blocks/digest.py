@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, DividerBlock
 
-from bot.recording.model import Recording
+from bot.recording.model import Recording, State
 from bot.recording.report import CompletenessReport, Digest
 from bot.slack.blocks.report import report_summary
 from bot.slack.blocks.text import code, context, mention, message, section
@@ -32,6 +32,14 @@ def _line(tr: Tr, rec: Recording, zone: ZoneInfo, day: bool = False) -> Mrkdwn:
                 span=_span(tr, rec, zone, day))
     who = tr._("by {who}", who=mention(rec.requester_id))
     return Mrkdwn(f"• {line} · {who}")
+
+
+def _coming(tr: Tr, rec: Recording, zone: ZoneInfo) -> Mrkdwn:
+    line = _line(tr, rec, zone)
+    if rec.state is State.PLANNED:  # a series' part: its task is not created yet
+        planned = tr._(":spiral_calendar_pad: planned: its task is not created yet")
+        return Mrkdwn(f"{line}\n    {planned}")
+    return line
 
 
 def _outcome(tr: Tr, rec: Recording) -> Mrkdwn:
@@ -60,7 +68,7 @@ def digest_message(tr: Tr, digest: Digest) -> dict:
     tomorrow = tr.day(digest.day + timedelta(days=1))
     title = tr._("*Tomorrow, {day}*", day=tomorrow)
     if digest.tomorrow:
-        lines = _part(tr, [_line(tr, r, zone) for r in digest.tomorrow])
+        lines = _part(tr, [_coming(tr, r, zone) for r in digest.tomorrow])
         blocks.append(section("\n".join([title, *lines])))
     else:
         empty = tr._("Nothing is scheduled for tomorrow.")

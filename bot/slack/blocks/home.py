@@ -1,6 +1,7 @@
 """The App Home tab: the control room (bot.recording.home) in the reader's language, with
-Stop / Cancel on each recording they may manage (the root message's buttons, same handlers)
-and "Schedule a recording", which opens the form."""
+Stop / Cancel on each recording they may manage (the root message's buttons, same handlers),
+the series still to come with Cancel series (the series root's button, same handler), and
+"Schedule a recording", which opens the form."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.recording.home import Overview, Section
-from bot.recording.model import Recording, State
+from bot.recording.home import Overview, Section, SeriesSection
+from bot.recording.model import ListedSeries, Recording, Series, State, phase_at
 from bot.recording.report import CompletenessReport
+from bot.slack.blocks.listing import series_line
 from bot.slack.blocks.report import report_summary
 from bot.slack.blocks.root import manage_button
+from bot.slack.blocks.series import cancel_series_button, planned_status
 from bot.slack.blocks.text import code, context, mention, slack_date
 from bot.slack.blocks.values import HOME_NEW_ACTION
 from bot.slack.i18n import Mrkdwn, Tr
@@ -38,6 +41,8 @@ def _line(tr: Tr, rec: Recording, zone: str, ov: Overview, mine: bool) -> Mrkdwn
     if rec.state is State.FAILED:
         line = Mrkdwn(line + "\n" + tr._(":x: not scheduled: {code}",
                                          code=code(rec.error_code or "?")))
+    elif rec.state is State.PLANNED:  # a series' part whose task is not created yet
+        line = Mrkdwn(line + "\n" + planned_status(tr, rec, ov.now, zone))
     elif rec.state in (State.ACCEPTED, State.UNKNOWN):
         line = Mrkdwn(line + "\n" + tr._(":warning: unconfirmed: Tencent's answer never came"))
     elif isinstance(rec.report, CompletenessReport):
@@ -70,19 +75,42 @@ def _group(tr: Tr, title: Mrkdwn, rows: tuple[Recording, ...], zone: str, ov: Ov
     return blocks
 
 
+def _series_group(tr: Tr, title: Mrkdwn, lines: tuple[ListedSeries, ...], zone: str,
+                  ov: Overview, may_cancel: Callable[[Series], bool]) -> list[Block]:
+    if not lines:
+        return []
+    blocks: list[Block] = [context(title)]
+    for item in lines[:PER_GROUP]:
+        button = None
+        if may_cancel(item.series):
+            button = cancel_series_button(tr, item.series,
+                                          phase_at(item.next_start, item.next_end, ov.now))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=series_line(tr, item, zone)),
+                                   accessory=button))
+    if len(lines) > PER_GROUP:
+        blocks.append(context(tr.n_("…and {n} more: `/record list`",
+                                    "…and {n} more: `/record list`", len(lines) - PER_GROUP)))
+    return blocks
+
+
 def _section(tr: Tr, head: Mrkdwn, empty: Mrkdwn, sec: Section, zone: str, ov: Overview,
-             may_manage: Callable[[Recording], bool]) -> list[Block]:
+             may_manage: Callable[[Recording], bool], series: SeriesSection | None = None,
+             may_cancel: Callable[[Series], bool] = lambda s: False) -> list[Block]:
+    series = series or SeriesSection()
     blocks: list[Block] = [HeaderBlock(text=head)]
-    if not sec:
+    if not sec and not series:
         return [*blocks, context(empty)]
     blocks += _group(tr, tr._("*Yours*"), sec.mine, zone, ov, True, may_manage)
     blocks += _group(tr, tr._("*The team's*"), sec.team, zone, ov, False, may_manage)
+    blocks += _series_group(tr, tr._("*Your series*"), series.mine, zone, ov, may_cancel)
+    blocks += _series_group(tr, tr._("*The team's series*"), series.team, zone, ov, may_cancel)
     return blocks
 
 
 def home_view(tr: Tr, ov: Overview, zone: str,
-              may_manage: Callable[[Recording], bool]) -> View:
-    """views.publish's view for one user."""
+              may_manage: Callable[[Recording], bool],
+              may_cancel: Callable[[Series], bool] = lambda s: False) -> View:
+    """views.publish's view for one user; ``may_cancel``: whether they may cancel a series."""
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=tr._(
             ":clapper: *Recordings* — live now, the next 7 days, and the last 2 days. Times "
@@ -95,7 +123,7 @@ def home_view(tr: Tr, ov: Overview, zone: str,
                        ov.live, zone, ov, may_manage)
     blocks += _section(tr, tr._(":calendar: Upcoming"),
                        tr._("Nothing is scheduled for the next 7 days."), ov.upcoming, zone,
-                       ov, may_manage)
+                       ov, may_manage, ov.series, may_cancel)
     blocks += _section(tr, tr._(":checkered_flag: Recently ended"),
                        tr._("Nothing ended in the last 2 days."), ov.ended, zone, ov,
                        may_manage)

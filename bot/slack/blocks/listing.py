@@ -52,7 +52,8 @@ def _listed_line(tr: Tr, item: Listed, zone: str) -> str:
     return line
 
 
-def _series_line(tr: Tr, item: ListedSeries, zone: str) -> str:
+def series_line(tr: Tr, item: ListedSeries, zone: str) -> str:
+    """A series, its rule in words and its next occurrence (`/record list`, App Home)."""
     start, end = slack_date(item.next_start, zone, tr), slack_date(item.next_end, zone, tr)
     span = Mrkdwn(f"{start} → {end}")
     series = item.series
@@ -89,7 +90,7 @@ def list_message(tr: Tr, listing: Listing, zone: str, stream: str | None, page: 
             "records, which may be out of date.", code=code(listing.tencent_error))))
     if page == 0:
         for line in listing.series[:10]:
-            blocks.append(section(_series_line(tr, line, zone)))
+            blocks.append(section(series_line(tr, line, zone)))
     if not items and not listing.series:
         example = tr._("/record livetest tomorrow 8pm to 10pm")
         blocks.append(section(tr._("Nothing scheduled. Schedule one with {example}.",

@@ -75,12 +75,7 @@ def _occurrence_status(tr: Tr, occ: list[Recording], now: datetime) -> Mrkdwn:
     if State.FAILED in states:
         return tr._(":x: not scheduled — see the thread")
     if states <= {State.PLANNED}:
-        first = occ[0]
-        opens = enters_horizon(first.start_time, first.end_time)
-        if opens <= now:  # the scheduler is on it
-            return tr._(":hourglass_flowing_sand: asking Tencent…")
-        return tr._(":spiral_calendar_pad: planned; its task is created from {when}",
-                    when=slack_date(opens, first.timezone, tr))
+        return planned_status(tr, occ[0], now, occ[0].timezone)
     if State.ACCEPTED in states or State.UNKNOWN in states:
         return tr._(":hourglass_flowing_sand: asking Tencent…")
     ids = [p.task_id for p in occ if p.task_id and p.state is State.CREATED]
@@ -88,6 +83,15 @@ def _occurrence_status(tr: Tr, occ: list[Recording], now: datetime) -> Mrkdwn:
         return tr._(":white_check_mark: TaskId {task_id}",
                     task_id=Mrkdwn(", ".join(code(i) for i in ids)))
     return tr._(":black_square_for_stop: stopped or cancelled")
+
+
+def planned_status(tr: Tr, part: Recording, now: datetime, zone: str) -> Mrkdwn:
+    """A planned part: from when its task is created (or that it is being created now)."""
+    opens = enters_horizon(part.start_time, part.end_time)
+    if opens <= now:  # the scheduler is on it
+        return tr._(":hourglass_flowing_sand: asking Tencent…")
+    return tr._(":spiral_calendar_pad: planned; its task is created from {when}",
+                when=slack_date(opens, zone, tr))
 
 
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -137,7 +141,8 @@ def _end_words(tr: Tr, series: Series) -> Mrkdwn | None:
     return None
 
 
-def _cancel_button(tr: Tr, series: Series, phase: WindowPhase) -> ButtonElement:
+def cancel_series_button(tr: Tr, series: Series, phase: WindowPhase) -> ButtonElement:
+    """Cancel series (Stop recording / Cancel, for a long window), behind a confirm dialog."""
     if series.kind is SeriesKind.REPEAT:
         label, title = tr._("Cancel series"), tr._("Cancel this series?")
         text = tr._("Every occurrence still to come is cancelled (their tasks deleted); one "
@@ -232,7 +237,7 @@ def series_root_message(series: Series, parts: Sequence[Recording], now: datetim
     blocks.append(section(tr._("*Status:* {status}", status=status)))
     if not cancelled and coming:
         blocks.append(ActionsBlock(block_id="series",
-                                   elements=[_cancel_button(tr, series, phase)]))
+                                   elements=[cancel_series_button(tr, series, phase)]))
     text = tr._("Recording series for {stream}: {schedule}, requested by {who} — {status}",
                 stream=series.stream_name, schedule=schedule, who=mention(series.requester_id),
                 status=status)

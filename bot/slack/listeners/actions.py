@@ -83,16 +83,28 @@ async def cancel(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient
     await _manage(Verb.CANCEL, ack, body, action, client, respond, services)
 
 
-async def cancel_series(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,
-                        services: Services) -> None:
-    """Cancel series (or Stop / Cancel on a long window): the whole of it."""
+async def cancel_series(ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient,
+                        respond: AsyncRespond, services: Services) -> None:
+    """Cancel series (or Stop / Cancel on a long window): the whole of it. From App Home (no
+    response_url there) a refusal comes by DM, and the Home tab is shown anew."""
     await ack()
     try:
         series_id = recording_from_value(action.get("value"))
     except StaleValue:
         series_id = 0  # no such series: answered as such
-    services.spawn(series_and_answer(services, Actor.of_interaction(body), respond, series_id),
-                   "cancel-series")
+    actor = Actor.of_interaction(body)
+    if not _from_home(body):
+        services.spawn(series_and_answer(services, actor, respond, series_id), "cancel-series")
+        return
+    series = await services.manage.store.get_series(series_id) if series_id else None
+    # The act is the series root's; its channel is the series' (for channel rules).
+    actor = Actor(actor.team_id, actor.user_id, series.channel_id if series else "")
+
+    async def cancel_then_refresh() -> None:
+        await series_and_answer(services, actor, direct(client, actor.user_id), series_id)
+        await publish_home(services, client, actor.user_id, actor.team_id)
+
+    services.spawn(cancel_then_refresh(), "cancel-series")
 
 
 async def skip_occurrence(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond,

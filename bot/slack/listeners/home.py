@@ -37,7 +37,8 @@ async def publish_home(services: Services, client: AsyncWebClient, user_id: str,
         zone = await services.directory.zone_of(user_id)
         overview = await services.home.overview(team_id, user_id)
         view = home_view(Tr.of(lang), overview, zone.name,
-                         lambda rec: services.manage.may_manage(user_id, rec))
+                         lambda rec: services.manage.may_manage(user_id, rec),
+                         lambda series: services.manage.may_cancel_series(user_id, series))
         await client.views_publish(user_id=user_id, view=view)
     except SlackApiError as e:
         log.warning("views.publish for %s failed: %s", user_id, e.response.get("error"))
