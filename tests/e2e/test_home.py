@@ -157,4 +157,7 @@ def test_app_home_shows_a_series_and_cancels_it_from_there(client, slack, live):
     slack.wait_for("views.publish", lambda c: len(slack.calls("views.publish")) > before,
                    timeout=10)
     assert "homeseries" not in str(sections(slack.home("U0SHANGHAI"))[":calendar: Upcoming"])
-    assert not [t for t in live.tasks if t.stream_name == "homeseries"]
+    # Every task of the series is gone, but the one recording now (20:00-22:00 in Shanghai is
+    # under way at some hours of the day): that one was stopped, which keeps its file.
+    left = [t for t in live.tasks if t.stream_name == "homeseries"]
+    assert len(left) <= 1 and all(t.stopped for t in left), left
