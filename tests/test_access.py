@@ -59,3 +59,12 @@ async def test_channels_and_domains(slack):
     assert not other.allowed and other.refusal.reason is RefusalReason.DOMAIN
     assert "vip.example.com" in reason(other)
     assert (await p.check("U0OPS1", "C0LIVE", "push.example.com")).allowed
+
+
+async def test_a_form_without_a_channel_yet_is_judged_on_the_people_not_the_channel(slack):
+    """App Home and the global shortcut open the form before a channel is picked."""
+    p = policy(slack, channels=frozenset({"C0LIVE"}), users=frozenset({"U0OPS1"}))
+    assert (await p.check("U0OPS1", "")).allowed
+    stranger = await p.check("U0STRANGER", "")
+    assert not stranger.allowed and stranger.refusal.reason is RefusalReason.PEOPLE
+    assert not (await p.check("U0OPS1", "C0RANDOM")).allowed  # a named channel still counts

@@ -76,10 +76,12 @@ class AccessPolicy:
         self._directory = directory
 
     async def check(self, user_id: str, channel_id: str, domain: str | None = None) -> Decision:
+        """``channel_id`` empty: no channel yet (the form opened from App Home or a global
+        shortcut, where the channel is picked); the channel rule is checked on submission."""
         rules = self.rules
         if user_id in rules.admins:
             return ALLOWED
-        if rules.channels and channel_id not in rules.channels:
+        if rules.channels and channel_id and channel_id not in rules.channels:
             return Decision(Refusal(RefusalReason.CHANNEL, tuple(sorted(rules.channels)),
                                     hint=rules.hint))
         if rules.restricts_people:
