@@ -20,7 +20,7 @@ from bot.recording.report import (
     Why,
 )
 from bot.slack.blocks.text import code, context, link, mention, message, section, slack_date
-from bot.slack.i18n import Mrkdwn, Tr
+from bot.slack.i18n import Mrkdwn, Tr, escape
 
 #: Links listed in the report; more files are counted, not linked.
 MAX_LINKS = 10
@@ -40,7 +40,7 @@ def files_summary(tr: Tr, report: CompletenessReport) -> Mrkdwn:
     """ "2 files · HLS · 1 h 59 min · 1.2 GiB"."""
     parts = [tr.n_("{n} file", "{n} files", len(report.files))]
     if report.formats:
-        parts.append(Mrkdwn(", ".join(report.formats)))
+        parts.append(escape(", ".join(report.formats), 80))
     if report.total_duration_s:
         parts.append(tr.elapsed(report.total_duration_s))
     if report.total_size is not None:
@@ -130,7 +130,7 @@ def report_message(rec: Recording, report: CompletenessReport) -> dict:
     if report.files:
         lines = [tr._("*Files*: {summary}", summary=files_summary(tr, report))]
         for f in report.files[:MAX_LINKS]:
-            facts = [(f.file_format or "?").upper()]
+            facts = [escape((f.file_format or "?").upper(), 20)]  # Tencent's words: inert
             if f.duration_s is not None:
                 facts.append(tr.elapsed(f.duration_s))
             if f.file_size is not None:

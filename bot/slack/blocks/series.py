@@ -131,9 +131,10 @@ def _end_words(tr: Tr, series: Series) -> Mrkdwn | None:
     if series.kind is SeriesKind.WINDOW:
         return None
     if series.limited and series.until is not None:
+        other_end = tr._("until Dec 31")
         return tr._("until {day} — no end was given, so the series stops after 90 days; say "
                     "e.g. {example} for another end", day=tr.day(series.until),
-                    example=code(tr._("until Dec 31")))
+                    example=code(other_end))
     if series.count is not None:
         return tr.n_("{n} time", "{n} times", series.count)
     if series.until is not None:

@@ -67,8 +67,11 @@ async def _manage_from_home(verb: Verb, body: dict, action: dict, client: AsyncW
     actor = Actor(actor.team_id, actor.user_id, rec.channel_id if rec else "")
 
     async def act_then_refresh() -> None:
-        await manage_and_answer(services, client, verb, actor, tell, recording_id=recording_id)
-        await publish_home(services, client, actor.user_id, actor.team_id)
+        try:
+            await manage_and_answer(services, client, verb, actor, tell,
+                                    recording_id=recording_id)
+        finally:  # the Home tab shows the state now, even when the answer could not be sent
+            await publish_home(services, client, actor.user_id, actor.team_id)
 
     services.spawn(act_then_refresh(), str(verb))
 
@@ -101,8 +104,10 @@ async def cancel_series(ack: AsyncAck, body: dict, action: dict, client: AsyncWe
     actor = Actor(actor.team_id, actor.user_id, series.channel_id if series else "")
 
     async def cancel_then_refresh() -> None:
-        await series_and_answer(services, actor, direct(client, actor.user_id), series_id)
-        await publish_home(services, client, actor.user_id, actor.team_id)
+        try:
+            await series_and_answer(services, actor, direct(client, actor.user_id), series_id)
+        finally:  # the Home tab shows the state now, even when the answer could not be sent
+            await publish_home(services, client, actor.user_id, actor.team_id)
 
     services.spawn(cancel_then_refresh(), "cancel-series")
 

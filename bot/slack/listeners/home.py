@@ -23,7 +23,11 @@ def direct(client: AsyncWebClient, user_id: str):  # type: ignore[no-untyped-def
     async def tell(**msg: object) -> None:
         msg.pop("response_type", None)
         msg.pop("replace_original", None)
-        await client.chat_postMessage(channel=user_id, **msg)  # type: ignore[arg-type]
+        try:
+            await client.chat_postMessage(channel=user_id, **msg)  # type: ignore[arg-type]
+        except SlackApiError as e:  # e.g. the bot's Messages tab is off: the Home tab still
+            log.warning("a direct message to %s failed: %s", user_id,  # shows the state
+                        e.response.get("error"))
     return tell
 
 
