@@ -127,7 +127,14 @@ class SeriesScheduler:
                 await self.store.transition(row.id, [State.ACCEPTED], State.CANCELLED,
                                             lease_owner=None, lease_until=None)
                 continue
-            await self._create(row, now)
+            try:
+                await self._create(row, now)
+            except Exception:  # one part's trouble must not stop the round nor strand the part
+                log.exception("creating part %d of series %s failed; reconciliation will look "
+                              "its task up", row.id, row.series_id)
+                # Freed, the part is an unconfirmed request like any other: reconciliation
+                # asks Tencent whether its task exists (never creating it twice) and says so.
+                await self.store.update(row.id, lease_owner=None, lease_until=now)
         if taken:
             self.outbox.wake()
         return taken

@@ -637,3 +637,27 @@ async def test_app_home_shows_series_and_planned_parts_within_seven_days(world: 
     assert "accessory" not in theirs
     text = str(home_view(EN, ov, "Asia/Shanghai", lambda r: True).to_dict())
     assert "planned; its task is created from" in text
+
+
+async def test_a_part_whose_create_fails_unexpectedly_is_freed_and_the_round_goes_on(
+        world: World, monkeypatch):
+    w = world
+    started = await start(w, "every day 8pm to 10pm 10 times")
+    planned = [r for r in await parts(w, started.series.id) if r.state is State.PLANNED]
+    assert len(planned) >= 2
+    w.clock.now = planned[1].start_time - MAX_START_AHEAD + HOUR  # two parts come due at once
+    real_create, calls = w.scheduler._create, []
+
+    async def first_one_breaks(row, now):
+        calls.append(row.id)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away mid-create")
+        await real_create(row, now)
+
+    monkeypatch.setattr(w.scheduler, "_create", first_one_breaks)
+    await w.scheduler.due()
+    rows = {r.id: r for r in await parts(w, started.series.id)}
+    broken, other = rows[calls[0]], rows[calls[1]]
+    assert other.state is State.CREATED  # the round went on
+    # Not held by this (living) process's lease: reconciliation may look its task up now.
+    assert broken.state is State.ACCEPTED and broken.lease_owner is None
