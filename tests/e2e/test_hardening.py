@@ -216,7 +216,12 @@ RAW_MARKUP = ("<!channel>", "<!here>", "<@U0EVIL>", "<https://evil.example", "<!
 
 def _everything_shown(hbot: BotProcess, slack: SlackFake, ack, key: str) -> str:
     """The ack, the responses to the command and every message posted since, as raw JSON."""
-    time.sleep(0.5)  # anything the command sends later has been sent by now
+    # Wait for the answer itself (the ack, or a response after it), then for anything after.
+    deadline = time.monotonic() + 10
+    while not ack.body.strip() and not slack.responses(key) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ack.body.strip() or slack.responses(key), "the command got no answer"
+    time.sleep(0.5)
     said = [ack.body, json.dumps(slack.responses(key))]
     said += [json.dumps(c.params) for c in slack.calls("chat.postMessage")]
     return "\n".join(said)
