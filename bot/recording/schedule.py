@@ -295,7 +295,11 @@ class ScheduleRecording:
                                    f"series {series.id}: {len(parts)} part(s), "
                                    f"{plan.occurrences} occurrence(s)")
         await self.outbox.deliver_now(parts[0].id)  # the root, before any task's answer
-        await self.scheduler.due()
+        try:  # the parts due now at once; the series is stored, so trouble here only delays
+            await self.scheduler.due()  # them to the scheduler's next round (its thread tells)
+        except Exception:
+            log.exception("series %s: its first round failed; the scheduler will retry",
+                          series.id)
         return SeriesStarted(plan, series, tuple(parts))
 
     def _since(self) -> datetime:

@@ -661,3 +661,17 @@ async def test_a_part_whose_create_fails_unexpectedly_is_freed_and_the_round_goe
     assert other.state is State.CREATED  # the round went on
     # Not held by this (living) process's lease: reconciliation may look its task up now.
     assert broken.state is State.ACCEPTED and broken.lease_owner is None
+
+
+async def test_a_series_is_started_even_when_its_first_round_fails(world: World, monkeypatch):
+    w = world
+
+    async def store_down(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(w.store, "due_planned", store_down)
+    started = await start(w, "every day 8pm to 10pm 3 times")  # stored and announced
+    monkeypatch.undo()
+    assert all(r.state is State.PLANNED for r in await parts(w, started.series.id))
+    await w.scheduler.due()  # the next round creates what is due
+    assert w.live.count("create") >= 1
